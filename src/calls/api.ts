@@ -1,0 +1,69 @@
+import type { KyInstance } from 'ky';
+import { z } from 'zod';
+import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
+import type { CallRecordDto } from './dto.js';
+import { toCallRecord } from './mapper.js';
+import type { CallRecordModel } from './model.js';
+
+/** Query parameters exactly as they go on the wire, in order (arrays as repeated pairs). */
+export type QueryParams = ReadonlyArray<readonly [string, string]>;
+
+/** One upstream page, its records already mapped to their GraphQL shape. */
+export interface CallRecordPage {
+  count: number;
+  /** Page size the upstream used (its clamp may be lower than what was asked). */
+  limit: number;
+  page: number;
+  records: CallRecordModel[];
+}
+
+export interface CallsApi {
+  /** `GET /v1/call/records` with the given params (page and limit included). */
+  listCallRecords(params: QueryParams): Promise<CallRecordPage>;
+}
+
+export interface CallsApiDeps {
+  http: KyInstance;
+  timeZone: string;
+  /** Bearer token for this request's credential. */
+  token: () => string | Promise<string>;
+  /** Called once per upstream request issued (for request accounting). */
+  onRequest?: () => void;
+}
+
+const count = z.coerce.number().int().nonnegative();
+const Envelope = z.object({ count, limit: count, size: count.optional(), page: count, results: z.array(z.unknown()) });
+
+function isRecord(v: unknown): v is CallRecordDto {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  return (typeof r.call_id === 'string' && r.call_id !== '') || (typeof r.call_id === 'number' && Number.isFinite(r.call_id));
+}
+
+export function createCallsApi(deps: CallsApiDeps): CallsApi {
+  return {
+    async listCallRecords(params) {
+      try {
+        const token = await deps.token();
+        deps.onRequest?.();
+        const body = await deps.http
+          .get('v1/call/records', {
+            searchParams: params as Array<[string, string]>,
+            headers: { authorization: `Bearer ${token}` },
+          })
+          .json();
+        const envelope = Envelope.safeParse(body);
+        if (!envelope.success) throw new UpstreamShapeError('call records envelope');
+        const { results } = envelope.data;
+        const records: CallRecordModel[] = [];
+        for (const row of results) {
+          if (!isRecord(row)) throw new UpstreamShapeError('call record without call_id');
+          records.push(toCallRecord(row, deps.timeZone));
+        }
+        return { count: envelope.data.count, limit: envelope.data.limit, page: envelope.data.page, records };
+      } catch (error) {
+        throw toGraphQLError(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import { isValidTimeZone } from './shared/time.js';
+
+/**
+ * Configuration from the environment, read and validated once at boot. Every variable is documented in
+ * README.md (Configuration). A bad value stops the start with one line naming the variable.
+ */
+export type ArrayFormat = 'brackets' | 'indices' | 'comma';
+
+export interface Config {
+  port: number;
+  host: string;
+  nodeEnv: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** No credential configured: serve the embedded simulator's data. */
+  demo: boolean;
+  upstream: {
+    baseUrl: string;
+    /** Static portal token (absent in demo mode, where the simulator's token is used). */
+    apiToken: string | undefined;
+    timeZone: string;
+    /** `limit` the gateway asks the upstream for (its own clamp may be lower). */
+    pageSize: number;
+    timeoutMs: number;
+    retries: number;
+    /** Longest `Retry-After` the gateway waits for; above it, it fails fast. */
+    maxRetryAfterMs: number;
+    /** How concurrently one GraphQL request may fan out to the upstream. */
+    concurrency: number;
+    arrayFormat: ArrayFormat;
+  };
+  graphql: {
+    introspection: boolean;
+    /** Largest `first`/`last` accepted. */
+    maxPageSize: number;
+  };
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const EnvSchema = z.object({
+  PORT: int(0, 65535).default(4000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  NODE_ENV: z.string().default('production'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  ACEFONE_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('https://api.acefone.in')
+    .transform((u) => u.replace(/\/+$/, '')),
+  ACEFONE_API_TOKEN: z.string().trim().min(1).optional(),
+  ACEFONE_TIMEZONE: z
+    .string()
+    .default('Asia/Kolkata')
+    .refine(isValidTimeZone, 'must be an IANA time zone name such as Asia/Kolkata'),
+  ACEFONE_PAGE_SIZE: int(1, 1000).default(100),
+  ACEFONE_TIMEOUT_MS: int(100, 120_000).default(5000),
+  ACEFONE_RETRIES: int(0, 5).default(2),
+  ACEFONE_MAX_RETRY_AFTER_MS: int(0, 120_000).default(10_000),
+  ACEFONE_CONCURRENCY: int(1, 64).default(6),
+  ACEFONE_ARRAY_FORMAT: z.enum(['brackets', 'indices', 'comma']).default('brackets'),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  GRAPHQL_MAX_PAGE_SIZE: int(1, 10_000).default(500),
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Builds the Config from an environment (process.env at boot; a plain object in tests). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // Empty strings mean "unset" (a common result of `FOO= npm start` or compose files).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    // Never echo the value: it may be a credential.
+    throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
+  }
+  const e = parsed.data;
+  const demo = e.ACEFONE_API_TOKEN === undefined;
+  const development = e.NODE_ENV === 'development';
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    nodeEnv: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL ?? (development ? 'debug' : 'info'),
+    demo,
+    upstream: {
+      baseUrl: e.ACEFONE_BASE_URL,
+      apiToken: e.ACEFONE_API_TOKEN,
+      timeZone: e.ACEFONE_TIMEZONE,
+      pageSize: e.ACEFONE_PAGE_SIZE,
+      timeoutMs: e.ACEFONE_TIMEOUT_MS,
+      retries: e.ACEFONE_RETRIES,
+      maxRetryAfterMs: e.ACEFONE_MAX_RETRY_AFTER_MS,
+      concurrency: e.ACEFONE_CONCURRENCY,
+      arrayFormat: e.ACEFONE_ARRAY_FORMAT,
+    },
+    graphql: {
+      // Safe by default: introspection only when asked for, in development, or in demo mode.
+      introspection: e.GRAPHQL_INTROSPECTION ?? (demo || development),
+      maxPageSize: e.GRAPHQL_MAX_PAGE_SIZE,
+    },
+  };
+}

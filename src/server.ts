@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import http from 'node:http';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import {
+  ApolloServerPluginLandingPageLocalDefault,
+  ApolloServerPluginLandingPageProductionDefault,
+} from '@apollo/server/plugin/landingPage/default';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import cors from 'cors';
+import express from 'express';
+import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
+import type { KyInstance } from 'ky';
+import type { Config } from './config.js';
+import { createContext, type Context, type TokenSource } from './context.js';
+import type { Logger } from './logger.js';
+import { resolvers } from './resolvers.js';
+import { ErrorCode } from './upstream/errors.js';
+
+const SCHEMA_DIR = new URL('../schema/', import.meta.url);
+
+/** The SDL files under schema/, as one document (base.graphql first: it holds the federation @link). */
+export function loadTypeDefs(): DocumentNode {
+  const files = readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort((a, b) => (a === 'base.graphql' ? -1 : b === 'base.graphql' ? 1 : a.localeCompare(b)));
+  return parse(files.map((f) => readFileSync(new URL(f, SCHEMA_DIR), 'utf8')).join('\n'));
+}
+
+export interface ServerDeps {
+  config: Config;
+  http: KyInstance;
+  logger: Logger;
+  token: TokenSource;
+}
+
+export interface GatewayServer {
+  app: express.Express;
+  httpServer: http.Server;
+  apollo: ApolloServer<Context>;
+  /** Starts listening; resolves with the bound port. */
+  listen(port?: number, host?: string): Promise<number>;
+  /** Graceful stop: /readyz turns 503, in-flight requests finish, then the server closes. */
+  stop(): Promise<void>;
+}
+
+const EXAMPLE_OPERATION = `# Newest calls first. Page on with pageInfo.endCursor as "after".
+query RecentCalls($first: Int = 10, $after: String) {
+  callRecords(first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes {
+      callId
+      startedAt
+      direction
+      status
+      clientNumber
+      agentName
+      callDuration
+      circle { operator circle }
+      callFlow { kind type time name number }
+    }
+  }
+}
+`;
+
+/** Masks anything that is not one of our GraphQL errors: no stack, no message from a library or a bug. */
+function createFormatError(logger: Logger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof GraphQLError || formatted.extensions?.code !== ErrorCode.INTERNAL_SERVER_ERROR)
+      return formatted;
+    logger.error({ err: original }, 'unexpected error while resolving');
+    return {
+      message: 'Internal server error.',
+      ...(formatted.path ? { path: formatted.path } : {}),
+      ...(formatted.locations ? { locations: formatted.locations } : {}),
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+    };
+  };
+}
+
+/** Errors raised before GraphQL runs (bad JSON, oversized body): a JSON answer, never an HTML stack trace. */
+const httpErrorHandler: express.ErrorRequestHandler = (err: { status?: number; type?: string }, _req, res, _next) => {
+  const status = typeof err.status === 'number' && err.status >= 400 && err.status < 600 ? err.status : 500;
+  const message =
+    status === 413
+      ? 'Request body is too large.'
+      : err.type === 'entity.parse.failed'
+        ? 'Request body is not valid JSON.'
+        : status < 500
+          ? 'Bad request.'
+          : 'Internal server error.';
+  const code = status < 500 ? 'BAD_REQUEST' : ErrorCode.INTERNAL_SERVER_ERROR;
+  res.status(status).json({ errors: [{ message, extensions: { code } }] });
+};
+
+export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
+  const { config, logger } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  let draining = false;
+
+  const landingPage: ApolloServerPlugin<Context> = config.graphql.introspection
+    ? ApolloServerPluginLandingPageLocalDefault({
+        embed: { initialState: { pollForSchemaUpdates: false } },
+        document: EXAMPLE_OPERATION,
+        footer: false,
+      })
+    : ApolloServerPluginLandingPageProductionDefault({ footer: false });
+
+  const apollo = new ApolloServer<Context>({
+    schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]),
+    introspection: config.graphql.introspection,
+    // Explicit, so production safety never depends on NODE_ENV being set.
+    includeStacktraceInErrorResponses: config.nodeEnv === 'development',
+    hideSchemaDetailsFromClientErrors: !config.graphql.introspection,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    formatError: createFormatError(logger),
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage],
+    logger: {
+      debug: (m) => logger.debug(m),
+      info: (m) => logger.info(m),
+      warn: (m) => logger.warn(m),
+      error: (m) => logger.error(m),
+    },
+  });
+  await apollo.start();
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
+  });
+
+  app.use(
+    '/graphql',
+    cors<cors.CorsRequest>({
+      origin: config.demo || config.nodeEnv === 'development' ? ['https://studio.apollographql.com'] : false,
+    }),
+    express.json({ limit: '100kb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const incoming = req.headers['x-request-id'];
+        const requestId = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
+        return createContext(deps, req, requestId);
+      },
+    }),
+  );
+
+  app.use((_req, res) => {
+    res.status(404).json({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] });
+  });
+  app.use(httpErrorHandler);
+
+  return {
+    app,
+    httpServer,
+    apollo,
+    listen(port = config.port, host = config.host) {
+      return new Promise((resolve, reject) => {
+        httpServer.once('error', reject);
+        httpServer.listen(port, host, () => {
+          httpServer.off('error', reject);
+          const address = httpServer.address();
+          resolve(typeof address === 'object' && address ? address.port : port);
+        });
+      });
+    },
+    async stop() {
+      draining = true;
+      await apollo.stop();
+    },
+  };
+}

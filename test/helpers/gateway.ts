@@ -1,0 +1,83 @@
+import { createServer, type GatewayServer } from '../../src/server.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { createHttp } from '../../src/upstream/http.js';
+import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { Writable } from 'node:stream';
+
+/** A fixed clock for deterministic simulator data: 2026-11-20 12:00:00 UTC. */
+export const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+
+export interface GraphQLResponse<T = Record<string, unknown>> {
+  status: number;
+  headers: Headers;
+  data?: T;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface TestGateway {
+  url: string;
+  sim: Simulator;
+  server: GatewayServer;
+  config: Config;
+  /** Everything the gateway logged, one JSON line per entry. */
+  logs: string[];
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T>>;
+  close(): Promise<void>;
+}
+
+/** Starts the simulator and the real gateway (real config, context, ky) on loopback ports. */
+export async function startGateway(
+  options: { sim?: SimulatorOptions; env?: Record<string, string> } = {},
+): Promise<TestGateway> {
+  const sim = await createSimulator({ now: NOW, records: 600, ...options.sim });
+  const config = loadConfig({
+    ACEFONE_API_TOKEN: 'demo-token',
+    ACEFONE_BASE_URL: sim.url,
+    ACEFONE_RETRIES: '0',
+    LOG_LEVEL: 'info',
+    ...options.env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      logs.push(...String(chunk).split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = createLogger(config, sink);
+  const token = config.upstream.apiToken ?? 'demo-token';
+  const server = await createServer({ config, logger, http: createHttp(config.upstream), token: () => () => token });
+  const port = await server.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${port}/graphql`;
+  return {
+    url,
+    sim,
+    server,
+    config,
+    logs,
+    async gql(query, variables, headers) {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await res.json()) as { data?: never; errors?: never };
+      return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
+    },
+    async close() {
+      await server.stop();
+      await sim.close();
+    },
+  };
+}
+
+/** The data of a response that must have no errors (fails the test with the errors otherwise). */
+export function expectData<T>(res: GraphQLResponse<T>): T {
+  if (res.errors?.length || !res.data) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(res.errors)}`);
+  return res.data;
+}
