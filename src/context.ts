@@ -5,19 +5,19 @@ import type { ConnectionOptions } from './calls/connection.js';
 import { createCallLoaders, type CallLoaders } from './calls/loaders.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
-
-/** Resolves the upstream token for a request. */
-export type TokenSource = (req: IncomingMessage) => () => string | Promise<string>;
+import type { Credential, CredentialSource } from './upstream/auth.js';
 
 export interface ContextDeps {
   config: Config;
   http: KyInstance;
   logger: Logger;
-  token: TokenSource;
+  credentials: CredentialSource;
 }
 
 export interface Context {
   requestId: string;
+  /** The upstream credential this request uses. */
+  credential: Credential;
   logger: Logger;
   /** Upstream requests this GraphQL request made (for logs and tests). */
   stats: { upstreamRequests: number };
@@ -32,16 +32,18 @@ export interface Context {
 export function createContext(deps: ContextDeps, req: IncomingMessage, requestId: string): Context {
   const { config } = deps;
   const stats = { upstreamRequests: 0 };
+  const credential = deps.credentials(req);
   const api = createCallsApi({
     http: deps.http,
     timeZone: config.upstream.timeZone,
-    token: deps.token(req),
+    credential,
     onRequest: () => {
       stats.upstreamRequests++;
     },
   });
   return {
     requestId,
+    credential,
     logger: deps.logger.child({ requestId }),
     stats,
     calls: {

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
+import { staticCredential } from './upstream/auth.js';
 import { createHttp } from './upstream/http.js';
 
 /** Boot only: config -> (demo simulator) -> server -> listen; graceful stop on SIGTERM/SIGINT. */
@@ -34,11 +35,12 @@ async function main(): Promise<void> {
     logger.info({ upstream: config.upstream.baseUrl }, 'using the configured call-records API');
   }
 
+  const credential = staticCredential(token);
   const server = await createServer({
     config,
     logger,
     http: createHttp(config.upstream),
-    token: () => () => token,
+    credentials: () => credential,
   });
   const port = await server.listen();
   logger.info(

@@ -15,7 +15,8 @@ import express from 'express';
 import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } from 'graphql';
 import type { KyInstance } from 'ky';
 import type { Config } from './config.js';
-import { createContext, type Context, type TokenSource } from './context.js';
+import { createContext, type Context } from './context.js';
+import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
@@ -34,7 +35,7 @@ export interface ServerDeps {
   config: Config;
   http: KyInstance;
   logger: Logger;
-  token: TokenSource;
+  credentials: CredentialSource;
 }
 
 export interface GatewayServer {

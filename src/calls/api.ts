@@ -1,5 +1,6 @@
-import type { KyInstance } from 'ky';
+import { HTTPError, type KyInstance } from 'ky';
 import { z } from 'zod';
+import type { Credential } from '../upstream/auth.js';
 import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
 import type { CallRecordDto } from './dto.js';
 import { toCallRecord } from './mapper.js';
@@ -25,10 +26,19 @@ export interface CallsApi {
 export interface CallsApiDeps {
   http: KyInstance;
   timeZone: string;
-  /** Bearer token for this request's credential. */
-  token: () => string | Promise<string>;
+  /** This request's upstream credential. */
+  credential: Credential;
   /** Called once per upstream request issued (for request accounting). */
   onRequest?: () => void;
+}
+
+class Unauthorized extends Error {
+  constructor(
+    readonly token: string,
+    override readonly cause: HTTPError,
+  ) {
+    super('upstream 401');
+  }
 }
 
 const count = z.coerce.number().int().nonnegative();
@@ -44,14 +54,30 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
   return {
     async listCallRecords(params) {
       try {
-        const token = await deps.token();
-        deps.onRequest?.();
-        const body = await deps.http
-          .get('v1/call/records', {
-            searchParams: params as Array<[string, string]>,
-            headers: { authorization: `Bearer ${token}` },
-          })
-          .json();
+        const get = async () => {
+          const token = await deps.credential.token();
+          deps.onRequest?.();
+          try {
+            return await deps.http
+              .get('v1/call/records', {
+                searchParams: params as Array<[string, string]>,
+                headers: { authorization: `Bearer ${token}` },
+              })
+              .json<unknown>();
+          } catch (error) {
+            if (error instanceof HTTPError && error.response.status === 401) throw new Unauthorized(token, error);
+            throw error;
+          }
+        };
+        let body: unknown;
+        try {
+          body = await get();
+        } catch (error) {
+          // A login token may expire mid-request: refresh once and retry once.
+          if (!(error instanceof Unauthorized)) throw error;
+          if (!deps.credential.refresh || !(await deps.credential.refresh(error.token))) throw error.cause;
+          body = await get().catch((e: unknown) => Promise.reject(e instanceof Unauthorized ? e.cause : e));
+        }
         const envelope = Envelope.safeParse(body);
         if (!envelope.success) throw new UpstreamShapeError('call records envelope');
         const { results } = envelope.data;

@@ -2,6 +2,7 @@ import { createServer, type GatewayServer } from '../../src/server.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttp } from '../../src/upstream/http.js';
+import { staticCredential } from '../../src/upstream/auth.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { Writable } from 'node:stream';
 
@@ -51,7 +52,8 @@ export async function startGateway(
   });
   const logger = createLogger(config, sink);
   const token = config.upstream.apiToken ?? 'demo-token';
-  const server = await createServer({ config, logger, http: createHttp(config.upstream), token: () => () => token });
+  const credential = staticCredential(token);
+  const server = await createServer({ config, logger, http: createHttp(config.upstream), credentials: () => credential });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
