@@ -38,8 +38,13 @@ export function filterWindow(filter: CallRecordFilter | null | undefined): { fro
   return { ...(from ? { from } : {}), ...(to ? { to } : {}) };
 }
 
+/** Longest filter value accepted: numbers, ids and service names are short; a URL has a length limit upstream. */
+export const MAX_FILTER_VALUE_LENGTH = 256;
+
 function nonEmpty(name: string, value: string): string {
   if (value.trim() === '') throw badUserInput(`filter.${name} must not be empty.`, 'filter');
+  if (value.length > MAX_FILTER_VALUE_LENGTH)
+    throw badUserInput(`filter.${name} must be at most ${MAX_FILTER_VALUE_LENGTH} characters.`, 'filter');
   return value;
 }
 
