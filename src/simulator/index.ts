@@ -122,6 +122,8 @@ export interface Simulator {
   count(path?: string): number;
   /** Addition: blacklist a portal token or revoke a login token; later requests with it get 401. */
   revokeToken(token: string): void;
+  /** Addition: every login token issued so far expires now (later requests with one get 401, as at real expiry). */
+  expireLoginTokens(): void;
   close(): Promise<void>;
 }
 
@@ -592,6 +594,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       if (staticTokens.delete(token)) return;
       const issued = issuer.lookup(token);
       if (issued) issuer.revoke(issued.jti);
+    },
+    expireLoginTokens() {
+      issuer.expireAll();
     },
     async close() {
       if (closed) return;

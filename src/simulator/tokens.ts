@@ -60,6 +60,11 @@ export class TokenIssuer<A> {
     return { ...found, expired: Date.now() >= found.expiresAtMs };
   }
 
+  /** Ends the lifetime of every token issued so far, as if it had run out now. */
+  expireAll(nowMs = Date.now()): void {
+    for (const token of this.issued.values()) token.expiresAtMs = Math.min(token.expiresAtMs, nowMs);
+  }
+
   revoke(jti: string): void {
     this.revoked.add(jti);
   }
