@@ -7,6 +7,20 @@ import { isValidTimeZone } from './shared/time.js';
  */
 export type ArrayFormat = 'brackets' | 'indices' | 'comma';
 
+/** Body field `POST /v1/auth/login` expects for the login id: it differs between brands. */
+export type LoginField = 'email' | 'login_id';
+
+/** How the gateway authenticates upstream: exactly one mode applies. */
+export type UpstreamAuth =
+  /** No credential configured: the embedded simulator serves demo data. */
+  | { mode: 'demo' }
+  /** A long-lived portal token (ACEFONE_API_TOKEN). */
+  | { mode: 'static'; token: string }
+  /** Login id + password exchanged for 1-hour tokens, refreshed before they expire. */
+  | { mode: 'login'; loginId: string; password: string; loginField: LoginField }
+  /** Each GraphQL request's own `Authorization: Bearer <token>` is used upstream. */
+  | { mode: 'forwarded' };
+
 export interface Config {
   port: number;
   host: string;
@@ -16,8 +30,7 @@ export interface Config {
   demo: boolean;
   upstream: {
     baseUrl: string;
-    /** Static portal token (absent in demo mode, where the simulator's token is used). */
-    apiToken: string | undefined;
+    auth: UpstreamAuth;
     timeZone: string;
     /** `limit` the gateway asks the upstream for (its own clamp may be lower). */
     pageSize: number;
@@ -52,6 +65,11 @@ const EnvSchema = z.object({
     .default('https://api.acefone.in')
     .transform((u) => u.replace(/\/+$/, '')),
   ACEFONE_API_TOKEN: z.string().trim().min(1).optional(),
+  ACEFONE_LOGIN_ID: z.string().trim().min(1).optional(),
+  // Not trimmed: a password may legitimately start or end with a space.
+  ACEFONE_PASSWORD: z.string().min(1).optional(),
+  ACEFONE_LOGIN_FIELD: z.enum(['email', 'login_id']).default('email'),
+  ACEFONE_FORWARD_AUTH: bool.optional(),
   ACEFONE_TIMEZONE: z
     .string()
     .default('Asia/Kolkata')
@@ -81,7 +99,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration: ${issue.path.join('.')} ${issue.message}`);
   }
   const e = parsed.data;
-  const demo = e.ACEFONE_API_TOKEN === undefined;
+  const auth = authMode(e);
+  const demo = auth.mode === 'demo';
   const development = e.NODE_ENV === 'development';
   return {
     port: e.PORT,
@@ -91,7 +110,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     demo,
     upstream: {
       baseUrl: e.ACEFONE_BASE_URL,
-      apiToken: e.ACEFONE_API_TOKEN,
+      auth,
       timeZone: e.ACEFONE_TIMEZONE,
       pageSize: e.ACEFONE_PAGE_SIZE,
       timeoutMs: e.ACEFONE_TIMEOUT_MS,
@@ -106,4 +125,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxPageSize: e.GRAPHQL_MAX_PAGE_SIZE,
     },
   };
+}
+
+/** The one credential mode the environment selects; conflicting or half-set settings stop the boot. */
+function authMode(e: z.infer<typeof EnvSchema>): UpstreamAuth {
+  const login = e.ACEFONE_LOGIN_ID !== undefined || e.ACEFONE_PASSWORD !== undefined;
+  const chosen = [
+    e.ACEFONE_API_TOKEN !== undefined && 'ACEFONE_API_TOKEN',
+    login && 'ACEFONE_LOGIN_ID/ACEFONE_PASSWORD',
+    e.ACEFONE_FORWARD_AUTH === true && 'ACEFONE_FORWARD_AUTH',
+  ].filter((v) => v !== false);
+  if (chosen.length > 1)
+    throw new ConfigError(`Invalid configuration: ${chosen.join(', ')} are alternative credential modes; set only one`);
+  if (e.ACEFONE_API_TOKEN !== undefined) return { mode: 'static', token: e.ACEFONE_API_TOKEN };
+  if (login) {
+    if (e.ACEFONE_LOGIN_ID === undefined || e.ACEFONE_PASSWORD === undefined)
+      throw new ConfigError('Invalid configuration: ACEFONE_LOGIN_ID and ACEFONE_PASSWORD must be set together');
+    return { mode: 'login', loginId: e.ACEFONE_LOGIN_ID, password: e.ACEFONE_PASSWORD, loginField: e.ACEFONE_LOGIN_FIELD };
+  }
+  if (e.ACEFONE_FORWARD_AUTH === true) return { mode: 'forwarded' };
+  return { mode: 'demo' };
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { GraphQLError } from 'graphql';
 import type { KyInstance } from 'ky';
 import { createCallsApi, type CallsApi } from './calls/api.js';
 import type { ConnectionOptions } from './calls/connection.js';
@@ -18,6 +19,8 @@ export interface Context {
   requestId: string;
   /** The upstream credential this request uses. */
   credential: Credential;
+  /** Why the request has no credential (forwarded mode without a token); see require-credential.ts. */
+  credentialError?: GraphQLError;
   logger: Logger;
   /** Upstream requests this GraphQL request made (for logs and tests). */
   stats: { upstreamRequests: number };
@@ -32,7 +35,16 @@ export interface Context {
 export function createContext(deps: ContextDeps, req: IncomingMessage, requestId: string): Context {
   const { config } = deps;
   const stats = { upstreamRequests: 0 };
-  const credential = deps.credentials(req);
+  let credential: Credential;
+  let credentialError: GraphQLError | undefined;
+  try {
+    credential = deps.credentials(req);
+  } catch (error) {
+    // Not thrown from here: operations that need no upstream (`_service`, introspection) still work without one.
+    if (!(error instanceof GraphQLError)) throw error;
+    credentialError = error;
+    credential = { id: 'none', token: () => Promise.reject(error) };
+  }
   const api = createCallsApi({
     http: deps.http,
     timeZone: config.upstream.timeZone,
@@ -44,6 +56,7 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
   return {
     requestId,
     credential,
+    ...(credentialError ? { credentialError } : {}),
     logger: deps.logger.child({ requestId }),
     stats,
     calls: {

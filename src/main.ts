@@ -1,7 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
-import { staticCredential } from './upstream/auth.js';
+import { createCredentialSource } from './upstream/credentials.js';
 import { createHttp } from './upstream/http.js';
 
 /** Boot only: config -> (demo simulator) -> server -> listen; graceful stop on SIGTERM/SIGINT. */
@@ -18,30 +18,24 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config);
   let closeSimulator = async () => {};
-  let token: string;
-  if (config.demo) {
+  let auth = config.upstream.auth;
+  if (auth.mode === 'demo') {
     // No credential configured: serve the embedded simulator, so Sandbox has data to explore.
     const { createSimulator } = await import('./simulator/index.js');
     const simulator = await createSimulator({ tokens: ['demo-token'] });
     closeSimulator = () => simulator.close();
     config = { ...config, upstream: { ...config.upstream, baseUrl: simulator.url } };
-    token = 'demo-token';
+    auth = { mode: 'static', token: 'demo-token' };
     logger.info(
       { upstream: simulator.url },
-      'demo mode: no ACEFONE_API_TOKEN configured, serving the embedded CDR simulator',
+      'demo mode: no upstream credential configured, serving the embedded CDR simulator',
     );
   } else {
-    token = config.upstream.apiToken!;
-    logger.info({ upstream: config.upstream.baseUrl }, 'using the configured call-records API');
+    logger.info({ upstream: config.upstream.baseUrl, auth: auth.mode }, 'using the configured call-records API');
   }
 
-  const credential = staticCredential(token);
-  const server = await createServer({
-    config,
-    logger,
-    http: createHttp(config.upstream),
-    credentials: () => credential,
-  });
+  const http = createHttp(config.upstream);
+  const server = await createServer({ config, logger, http, credentials: createCredentialSource(auth, { http, logger }) });
   const port = await server.listen();
   logger.info(
     { port, introspection: config.graphql.introspection },

@@ -20,6 +20,7 @@ import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
+import { requireCredentialPlugin } from './upstream/require-credential.js';
 
 const SCHEMA_DIR = new URL('../schema/', import.meta.url);
 
@@ -123,7 +124,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, requireCredentialPlugin()],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

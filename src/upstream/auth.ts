@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { HeaderMap } from '@apollo/server';
+import { ErrorCode, gatewayError } from './errors.js';
 
 /**
  * An upstream credential as the rest of the gateway sees it. Every cache and in-flight map keyed by data is
@@ -25,9 +27,29 @@ export function credentialId(kind: string, secret: string): string {
   return `${kind}:${createHash('sha256').update(secret).digest('base64url').slice(0, 16)}`;
 }
 
-/** A long-lived portal token (ACEFONE_API_TOKEN), or the simulator's token in demo mode. */
-export function staticCredential(token: string): Credential {
-  const id = credentialId('static', token);
+/** A long-lived portal token (ACEFONE_API_TOKEN), the simulator's token in demo mode, or a forwarded token. */
+export function staticCredential(token: string, kind = 'static'): Credential {
+  const id = credentialId(kind, token);
   const value = Promise.resolve(token);
   return { id, token: () => value };
+}
+
+/**
+ * ACEFONE_FORWARD_AUTH: each GraphQL request's own `Authorization: Bearer <token>` is used upstream. A request
+ * without one fails with UNAUTHENTICATED (HTTP 401) before any upstream call.
+ */
+export function forwardedCredentials(): CredentialSource {
+  return (req) => {
+    const match = /^bearer +([^\s,]+) *$/i.exec(req.headers.authorization ?? '');
+    if (!match) throw missingCredentialError();
+    return staticCredential(match[1]!, 'forwarded');
+  };
+}
+
+export function missingCredentialError() {
+  return gatewayError(
+    ErrorCode.UNAUTHENTICATED,
+    'Send your call-records API token as "Authorization: Bearer <token>": this gateway forwards each caller\'s own token.',
+    { http: { status: 401, headers: new HeaderMap([['www-authenticate', 'Bearer']]) } },
+  );
 }

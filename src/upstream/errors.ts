@@ -28,12 +28,26 @@ export class UpstreamShapeError extends Error {
   override name = 'UpstreamShapeError';
 }
 
+/** The upstream refused the gateway's own login (wrong login id, password or login field). */
+export class LoginRefusedError extends Error {
+  override name = 'LoginRefusedError';
+  constructor(readonly upstreamStatus: number) {
+    super(`login refused (HTTP ${upstreamStatus})`);
+  }
+}
+
 /**
  * The one place where upstream failures become GraphQL errors. Messages are ours: the upstream body, URL and
  * credentials are never forwarded (they may carry tokens or personal data).
  */
 export function toGraphQLError(error: unknown): GraphQLError {
   if (error instanceof GraphQLError) return error;
+  if (error instanceof LoginRefusedError)
+    return gatewayError(
+      ErrorCode.UNAUTHENTICATED,
+      "The call-records API refused the gateway's login (check its configured login id, password and login field).",
+      { upstreamStatus: error.upstreamStatus },
+    );
   if (error instanceof HTTPError) {
     const status = error.response.status;
     const upstream = { upstreamStatus: status };

@@ -2,7 +2,7 @@ import { createServer, type GatewayServer } from '../../src/server.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createHttp } from '../../src/upstream/http.js';
-import { staticCredential } from '../../src/upstream/auth.js';
+import { createCredentialSource } from '../../src/upstream/credentials.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { Writable } from 'node:stream';
 
@@ -33,11 +33,20 @@ export interface TestGateway {
 
 /** Starts the simulator and the real gateway (real config, context, ky) on loopback ports. */
 export async function startGateway(
-  options: { sim?: SimulatorOptions; env?: Record<string, string> } = {},
+  options: {
+    sim?: SimulatorOptions;
+    env?: Record<string, string>;
+    /** The gateway's clock for token lifetimes (the simulator keeps real time). */
+    now?: () => number;
+  } = {},
 ): Promise<TestGateway> {
   const sim = await createSimulator({ now: NOW, records: 600, ...options.sim });
+  // The simulator's static token unless the test picks another credential mode.
+  const modeChosen = ['ACEFONE_API_TOKEN', 'ACEFONE_LOGIN_ID', 'ACEFONE_PASSWORD', 'ACEFONE_FORWARD_AUTH'].some(
+    (name) => options.env?.[name] !== undefined,
+  );
   const config = loadConfig({
-    ACEFONE_API_TOKEN: 'demo-token',
+    ...(modeChosen ? {} : { ACEFONE_API_TOKEN: 'demo-token' }),
     ACEFONE_BASE_URL: sim.url,
     ACEFONE_RETRIES: '0',
     LOG_LEVEL: 'info',
@@ -51,9 +60,9 @@ export async function startGateway(
     },
   });
   const logger = createLogger(config, sink);
-  const token = config.upstream.apiToken ?? 'demo-token';
-  const credential = staticCredential(token);
-  const server = await createServer({ config, logger, http: createHttp(config.upstream), credentials: () => credential });
+  const auth = config.upstream.auth.mode === 'demo' ? ({ mode: 'static', token: 'demo-token' } as const) : config.upstream.auth;
+  const http = createHttp(config.upstream);
+  const server = await createServer({ config, logger, http, credentials: createCredentialSource(auth, { http, logger, now: options.now }) });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
