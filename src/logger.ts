@@ -18,6 +18,9 @@ export const REDACT_PATHS = [
   '*.password',
   '*.recordingUrl',
   '*.recording_url',
+  // A logged ky HTTPError carries the request options (a login's JSON body holds the password) and the upstream body.
+  'err.options',
+  'err.data',
 ];
 
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {

@@ -23,6 +23,8 @@ export interface TestGateway {
   config: Config;
   /** Everything the gateway logged, one JSON line per entry. */
   logs: string[];
+  /** Every HTTP response `gql` received, raw: status line, headers and body. */
+  responses: string[];
   gql<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
@@ -53,6 +55,7 @@ export async function startGateway(
     ...options.env,
   });
   const logs: string[] = [];
+  const responses: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
       logs.push(...String(chunk).split('\n').filter(Boolean));
@@ -71,13 +74,16 @@ export async function startGateway(
     server,
     config,
     logs,
+    responses,
     async gql(query, variables, headers) {
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query, variables }),
       });
-      const body = (await res.json()) as { data?: never; errors?: never };
+      const text = await res.text();
+      responses.push(`${res.status}\n${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n\n${text}`);
+      const body = JSON.parse(text) as { data?: never; errors?: never };
       return { status: res.status, headers: res.headers, data: body.data, errors: body.errors };
     },
     async close() {
