@@ -41,6 +41,20 @@ export interface Config {
     /** How concurrently one GraphQL request may fan out to the upstream. */
     concurrency: number;
     arrayFormat: ArrayFormat;
+    /** Bound on all upstream work of one GraphQL request: attempts, backoffs, limiter waits and body reads. */
+    deadlineMs: number;
+    /** First retry delay; doubles per retry (jittered), at most ten times this. */
+    backoffMs: number;
+    /** Upstream requests one credential may start per second (shared by all GraphQL requests). */
+    ratePerSecond: number;
+    /** Upstream requests one credential may have open at once (shared by all GraphQL requests). */
+    credentialConcurrency: number;
+    /** Consecutive upstream failures that open the circuit breaker. */
+    breakerThreshold: number;
+    /** How long an open breaker fails fast before it lets one probe through. */
+    breakerResetMs: number;
+    /** Largest upstream response body read. */
+    maxBodyBytes: number;
   };
   graphql: {
     introspection: boolean;
@@ -80,6 +94,13 @@ const EnvSchema = z.object({
   ACEFONE_MAX_RETRY_AFTER_MS: int(0, 120_000).default(10_000),
   ACEFONE_CONCURRENCY: int(1, 64).default(6),
   ACEFONE_ARRAY_FORMAT: z.enum(['brackets', 'indices', 'comma']).default('brackets'),
+  ACEFONE_DEADLINE_MS: int(100, 120_000).default(12_000),
+  ACEFONE_BACKOFF_MS: int(1, 10_000).default(200),
+  ACEFONE_RATE_LIMIT: int(1, 100_000).default(5),
+  ACEFONE_CREDENTIAL_CONCURRENCY: int(1, 1000).default(4),
+  ACEFONE_BREAKER_THRESHOLD: int(1, 1000).default(5),
+  ACEFONE_BREAKER_RESET_MS: int(10, 600_000).default(10_000),
+  ACEFONE_MAX_BODY_BYTES: int(1024, 100_000_000).default(5_000_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_PAGE_SIZE: int(1, 10_000).default(500),
 });
@@ -118,6 +139,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxRetryAfterMs: e.ACEFONE_MAX_RETRY_AFTER_MS,
       concurrency: e.ACEFONE_CONCURRENCY,
       arrayFormat: e.ACEFONE_ARRAY_FORMAT,
+      deadlineMs: e.ACEFONE_DEADLINE_MS,
+      backoffMs: e.ACEFONE_BACKOFF_MS,
+      ratePerSecond: e.ACEFONE_RATE_LIMIT,
+      credentialConcurrency: e.ACEFONE_CREDENTIAL_CONCURRENCY,
+      breakerThreshold: e.ACEFONE_BREAKER_THRESHOLD,
+      breakerResetMs: e.ACEFONE_BREAKER_RESET_MS,
+      maxBodyBytes: e.ACEFONE_MAX_BODY_BYTES,
     },
     graphql: {
       // Safe by default: introspection only when asked for, in development, or in demo mode.

@@ -49,6 +49,8 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
     http: deps.http,
     timeZone: config.upstream.timeZone,
     credential,
+    // One deadline for all upstream work of this request (under the router's subgraph timeout).
+    signal: AbortSignal.timeout(config.upstream.deadlineMs),
     onRequest: () => {
       stats.upstreamRequests++;
     },

@@ -1,7 +1,8 @@
-import { HTTPError, type KyInstance } from 'ky';
+import { HTTPError, type KyInstance, type Options } from 'ky';
 import { z } from 'zod';
 import type { Credential } from '../upstream/auth.js';
 import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
+import { CREDENTIAL_OPTION } from '../upstream/guard.js';
 import type { CallRecordDto } from './dto.js';
 import { toCallRecord } from './mapper.js';
 import type { CallRecordModel } from './model.js';
@@ -30,6 +31,8 @@ export interface CallsApiDeps {
   credential: Credential;
   /** Called once per upstream request issued (for request accounting). */
   onRequest?: () => void;
+  /** Aborts this request's upstream work (its deadline, or the client going away). */
+  signal?: AbortSignal;
 }
 
 class Unauthorized extends Error {
@@ -62,6 +65,9 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
               .get('v1/call/records', {
                 searchParams: params as Array<[string, string]>,
                 headers: { authorization: `Bearer ${token}` },
+                ...(deps.signal ? { signal: deps.signal } : {}),
+                // Forwarded by ky to the guard's fetch: the limiter budget this request spends.
+                ...({ [CREDENTIAL_OPTION]: deps.credential.id } as Options),
               })
               .json<unknown>();
           } catch (error) {

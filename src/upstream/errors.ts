@@ -1,5 +1,7 @@
 import { GraphQLError } from 'graphql';
+import { BrokenCircuitError } from 'cockatiel';
 import { HTTPError, NetworkError, SchemaValidationError, TimeoutError } from 'ky';
+import { GatewayStoppingError, UpstreamBodyError, UpstreamRateLimitedError } from './guard.js';
 
 /** Stable `extensions.code` values this gateway returns. Clients may switch on them. */
 export const ErrorCode = {
@@ -71,6 +73,20 @@ export function toGraphQLError(error: unknown): GraphQLError {
       return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The call-records API is unavailable.', upstream);
     return gatewayError(ErrorCode.UPSTREAM_REJECTED, `The call-records API rejected the request (HTTP ${status}).`, upstream);
   }
+  if (error instanceof BrokenCircuitError)
+    return gatewayError(
+      ErrorCode.UPSTREAM_UNAVAILABLE,
+      'The call-records API is failing; the gateway is not calling it for a short while.',
+    );
+  if (error instanceof UpstreamRateLimitedError)
+    return gatewayError(
+      ErrorCode.UPSTREAM_RATE_LIMITED,
+      'The call-records API is rate limiting this account for longer than the gateway waits; try again later.',
+    );
+  if (error instanceof GatewayStoppingError)
+    return gatewayError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The gateway is restarting; try again.');
+  if (error instanceof UpstreamBodyError)
+    return gatewayError(ErrorCode.UPSTREAM_BAD_RESPONSE, 'The call-records API sent a response the gateway cannot read.');
   if (error instanceof TimeoutError || (error instanceof DOMException && error.name === 'TimeoutError'))
     return gatewayError(ErrorCode.UPSTREAM_TIMEOUT, 'The call-records API did not answer in time.');
   if (error instanceof NetworkError)

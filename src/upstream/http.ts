@@ -1,39 +1,52 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
 import type { Config } from '../config.js';
+import { createUpstreamGuard, retryAfterMs, type UpstreamObserver } from './guard.js';
 
-/** Parses a `Retry-After` value (delay seconds or HTTP-date) into milliseconds from now. */
-export function retryAfterMs(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
-}
+export { retryAfterMs };
 
 export interface HttpOptions {
   /** Injected in tests and benchmarks; defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Counter hooks (retries, limiter waits, breaker transitions). */
+  observer?: UpstreamObserver;
+  /** Aborts every upstream request still open (graceful shutdown deadline). */
+  shutdownSignal?: AbortSignal;
 }
 
 /**
  * The one ky instance that speaks to the upstream: base URL, JSON accept header, per-attempt timeout, and
  * retries of idempotent GETs on network errors, timeouts, 408, 429 and 5xx with jittered exponential backoff.
  * A `Retry-After` is honoured up to `maxRetryAfterMs`; a longer one fails fast instead of holding the request.
+ * Every attempt goes through the guard (per-credential limiter, per-host breaker, checked and capped body);
+ * `totalTimeout` bounds one call's attempts, backoffs and body reads together.
  */
 export function createHttp(config: Config['upstream'], options: HttpOptions = {}): KyInstance {
+  const guard = createUpstreamGuard({
+    ratePerSecond: config.ratePerSecond,
+    concurrency: config.credentialConcurrency,
+    breakerThreshold: config.breakerThreshold,
+    breakerResetMs: config.breakerResetMs,
+    maxBodyBytes: config.maxBodyBytes,
+    maxRetryAfterMs: config.maxRetryAfterMs,
+    bodyHoldMs: config.timeoutMs,
+    ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
+    ...(options.observer ? { observer: options.observer } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   return ky.create({
     baseUrl: `${config.baseUrl}/`,
     timeout: config.timeoutMs,
+    totalTimeout: config.deadlineMs,
     headers: { accept: 'application/json' },
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: guard.fetch,
     retry: {
       limit: config.retries,
       methods: ['get'],
       statusCodes: [408, 429, 500, 502, 503, 504],
       afterStatusCodes: [429, 503],
       maxRetryAfter: config.maxRetryAfterMs,
-      backoffLimit: 2000,
-      delay: (attempt) => 200 * 2 ** (attempt - 1),
+      backoffLimit: config.backoffMs * 10,
+      delay: (attempt) => config.backoffMs * 2 ** (attempt - 1),
       jitter: true,
       retryOnTimeout: true,
       shouldRetry: ({ error }) => {
@@ -43,6 +56,14 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
         }
         return undefined;
       },
+    },
+    hooks: {
+      beforeRetry: [
+        ({ error, retryCount }) => {
+          const reason = error instanceof HTTPError ? `HTTP ${error.response.status}` : error.name;
+          options.observer?.retry?.({ retryCount, reason });
+        },
+      ],
     },
   });
 }

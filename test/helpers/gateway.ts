@@ -51,6 +51,10 @@ export async function startGateway(
     ...(modeChosen ? {} : { ACEFONE_API_TOKEN: 'demo-token' }),
     ACEFONE_BASE_URL: sim.url,
     ACEFONE_RETRIES: '0',
+    // Tests exercise the limiter explicitly; elsewhere it must not slow the suite down.
+    ACEFONE_RATE_LIMIT: '10000',
+    ACEFONE_CREDENTIAL_CONCURRENCY: '64',
+    ACEFONE_BACKOFF_MS: '5',
     LOG_LEVEL: 'info',
     ...options.env,
   });
