@@ -60,6 +60,18 @@ export interface Config {
     introspection: boolean;
     /** Largest `first`/`last` accepted. */
     maxPageSize: number;
+    /** Operation limits checked before anything runs (see src/request-limits.ts). */
+    limits: { depth: number; aliases: number; tokens: number; directives: number; cost: number };
+    /** Apollo inline traces (ftv1) for the router; off unless asked for. */
+    inlineTraces: boolean;
+  };
+  http: {
+    /** Browser origins allowed by CORS (an allow-list; never `*`). */
+    corsOrigins: string[];
+    /** GraphQL requests in flight at once before new ones are answered 503 at once. */
+    maxInFlight: number;
+    /** How long SIGTERM waits for in-flight requests before aborting upstream calls and exiting. */
+    shutdownGraceMs: number;
   };
 }
 
@@ -103,6 +115,19 @@ const EnvSchema = z.object({
   ACEFONE_MAX_BODY_BYTES: int(1024, 100_000_000).default(5_000_000),
   GRAPHQL_INTROSPECTION: bool.optional(),
   GRAPHQL_MAX_PAGE_SIZE: int(1, 10_000).default(500),
+  GRAPHQL_MAX_DEPTH: int(1, 100).default(8),
+  GRAPHQL_MAX_ALIASES: int(0, 1000).default(15),
+  GRAPHQL_MAX_TOKENS: int(10, 100_000).default(1000),
+  GRAPHQL_MAX_DIRECTIVES: int(0, 1000).default(10),
+  GRAPHQL_MAX_COST: int(1, 1_000_000).default(100),
+  APOLLO_INLINE_TRACES: bool.default(false),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .refine((list) => list.every((o) => o !== '*' && /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins such as https://app.example.com (no * and no path)'),
+  MAX_IN_FLIGHT: int(1, 100_000).default(200),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
 });
 
 export class ConfigError extends Error {
@@ -151,6 +176,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       // Safe by default: introspection only when asked for, in development, or in demo mode.
       introspection: e.GRAPHQL_INTROSPECTION ?? (demo || development),
       maxPageSize: e.GRAPHQL_MAX_PAGE_SIZE,
+      limits: {
+        depth: e.GRAPHQL_MAX_DEPTH,
+        aliases: e.GRAPHQL_MAX_ALIASES,
+        tokens: e.GRAPHQL_MAX_TOKENS,
+        directives: e.GRAPHQL_MAX_DIRECTIVES,
+        cost: e.GRAPHQL_MAX_COST,
+      },
+      inlineTraces: e.APOLLO_INLINE_TRACES,
+    },
+    http: {
+      // Apollo Studio's Sandbox may call a demo or development gateway from the browser.
+      corsOrigins: [...new Set([...e.CORS_ORIGINS, ...(demo || development ? ['https://studio.apollographql.com'] : [])])],
+      maxInFlight: e.MAX_IN_FLIGHT,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
   };
 }

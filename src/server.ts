@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
+import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
 import { requireCredentialPlugin } from './upstream/require-credential.js';
@@ -115,6 +116,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       })
     : ApolloServerPluginLandingPageProductionDefault({ footer: false });
 
+  const limits = createRequestLimits(config);
   const apollo = new ApolloServer<Context>({
     schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]),
     introspection: config.graphql.introspection,
@@ -124,7 +126,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: createFormatError(logger),
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, requireCredentialPlugin()],
+    parseOptions: limits.parseOptions,
+    validationRules: limits.validationRules,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, requireCredentialPlugin(), ...limits.plugins],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -143,9 +147,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
 
   app.use(
     '/graphql',
-    cors<cors.CorsRequest>({
-      origin: config.demo || config.nodeEnv === 'development' ? ['https://studio.apollographql.com'] : false,
-    }),
+    cors<cors.CorsRequest>({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false }),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
