@@ -2,6 +2,7 @@ import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 import { createCredentialSource } from './upstream/credentials.js';
+import { GatewayStoppingError } from './upstream/guard.js';
 import { createHttp } from './upstream/http.js';
 
 /** Boot only: config -> (demo simulator) -> server -> listen; graceful stop on SIGTERM/SIGINT. */
@@ -34,7 +35,9 @@ async function main(): Promise<void> {
     logger.info({ upstream: config.upstream.baseUrl, auth: auth.mode }, 'using the configured call-records API');
   }
 
-  const http = createHttp(config.upstream);
+  // Aborts the upstream calls still open when the shutdown grace period ends.
+  const shutdown = new AbortController();
+  const http = createHttp(config.upstream, { shutdownSignal: shutdown.signal });
   const server = await createServer({ config, logger, http, credentials: createCredentialSource(auth, { http, logger }) });
   const port = await server.listen();
   logger.info(
@@ -46,9 +49,14 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping: finishing in-flight requests');
+    logger.info({ signal, graceMs: config.http.shutdownGraceMs }, 'stopping: finishing in-flight requests');
+    const deadline = setTimeout(() => {
+      logger.warn('shutdown grace period over: aborting open upstream requests');
+      shutdown.abort(new GatewayStoppingError('gateway is stopping'));
+    }, config.http.shutdownGraceMs);
     try {
       await server.stop();
+      clearTimeout(deadline);
       await closeSimulator();
       logger.info('stopped');
       process.exit(0);

@@ -18,6 +18,7 @@ import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
+import { createLoadShedding } from './load-shedding.js';
 import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
@@ -128,7 +129,15 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     formatError: createFormatError(logger),
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), landingPage, requireCredentialPlugin(), ...limits.plugins],
+    // main.ts owns the signals (exit code 0 after the drain); Apollo would re-raise SIGTERM.
+    stopOnTerminationSignals: false,
+    plugins: [
+      // Past the grace period the upstream calls are aborted (main.ts); this bound lets their errors be written.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs + 2000 }),
+      landingPage,
+      requireCredentialPlugin(),
+      ...limits.plugins,
+    ],
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),
@@ -147,6 +156,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
 
   app.use(
     '/graphql',
+    createLoadShedding(config.http.maxInFlight, () => logger.warn('load shedding: too many requests in flight')),
     cors<cors.CorsRequest>({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false }),
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {

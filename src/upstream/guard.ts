@@ -179,7 +179,11 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
     // Never call before the upstream's last Retry-After; fail fast when that is further than the cap.
     const blocked = lane.blockedUntil - started;
     if (blocked > options.maxRetryAfterMs) fail('retry-after', new UpstreamRateLimitedError('Retry-After beyond the cap'));
-    if (blocked > 0) await sleep(blocked, undefined, { signal });
+    if (blocked > 0)
+      await sleep(blocked, undefined, { signal }).catch((error: unknown) => {
+        if (options.shutdownSignal?.aborted) fail('shutdown', new GatewayStoppingError('gateway is stopping'));
+        throw error;
+      });
 
     let release!: () => void;
     const slot = new Promise<void>((resolve) => (release = resolve));
@@ -217,7 +221,9 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
           },
           { signal },
         )
-        .catch(reject);
+        .catch((error: unknown) =>
+          reject(options.shutdownSignal?.aborted ? new GatewayStoppingError('gateway is stopping') : error),
+        );
     });
   };
   return { fetch: guarded as typeof fetch };
