@@ -6,6 +6,7 @@ import type { ConnectionOptions } from './calls/connection.js';
 import { createCallLoaders, type CallLoaders } from './calls/loaders.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
+import type { PartialError } from './partial-errors.js';
 import type { Credential, CredentialSource } from './upstream/auth.js';
 
 export interface ContextDeps {
@@ -24,6 +25,8 @@ export interface Context {
   logger: Logger;
   /** Upstream requests this GraphQL request made (for logs and tests). */
   stats: { upstreamRequests: number };
+  /** Errors that leave their field's data in place (see partial-errors.ts). */
+  partialErrors: PartialError[];
   calls: {
     api: CallsApi;
     loaders: CallLoaders;
@@ -61,6 +64,7 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
     ...(credentialError ? { credentialError } : {}),
     logger: deps.logger.child({ requestId }),
     stats,
+    partialErrors: [],
     calls: {
       api,
       loaders: createCallLoaders(api, { concurrency: config.upstream.concurrency }),

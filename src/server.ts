@@ -19,6 +19,7 @@ import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
+import { partialErrorsPlugin } from './partial-errors.js';
 import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
@@ -137,6 +138,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       landingPage,
       requireCredentialPlugin(),
       ...limits.plugins,
+      partialErrorsPlugin,
     ],
     logger: {
       debug: (m) => logger.debug(m),

@@ -17,6 +17,10 @@ export interface CallRecordPage {
   limit: number;
   page: number;
   records: CallRecordModel[];
+  /** Positions in the page of rows the gateway could not read (see below); absent when there are none. */
+  unreadable?: number[];
+  /** Position in the page of each record, when some rows were unreadable. */
+  positions?: number[];
 }
 
 export interface CallsApi {
@@ -47,10 +51,18 @@ class Unauthorized extends Error {
 const count = z.coerce.number().int().nonnegative();
 const Envelope = z.object({ count, limit: count, size: count.optional(), page: count, results: z.array(z.unknown()) });
 
+const usableId = (v: unknown) => (typeof v === 'string' && v.trim() !== '') || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * The per-item rule: a row is readable when it is an object with a usable `call_id` and `id` (string or number,
+ * so integer and hex ids both pass). Every other field is read tolerantly by the mapper (an unexpected value
+ * becomes null). An unreadable row is left out: a list keeps every other record and reports the row as an
+ * UPSTREAM_BAD_RESPONSE error at the list's path; a lookup whose row is unreadable errors on its own entry.
+ */
 function isRecord(v: unknown): v is CallRecordDto {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const r = v as Record<string, unknown>;
-  return (typeof r.call_id === 'string' && r.call_id !== '') || (typeof r.call_id === 'number' && Number.isFinite(r.call_id));
+  return usableId(r.call_id) && usableId(r.id);
 }
 
 export function createCallsApi(deps: CallsApiDeps): CallsApi {
@@ -88,11 +100,15 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
         if (!envelope.success) throw new UpstreamShapeError('call records envelope');
         const { results } = envelope.data;
         const records: CallRecordModel[] = [];
-        for (const row of results) {
-          if (!isRecord(row)) throw new UpstreamShapeError('call record without call_id');
+        const positions: number[] = [];
+        const unreadable: number[] = [];
+        results.forEach((row, i) => {
+          if (!isRecord(row)) return void unreadable.push(i);
           records.push(toCallRecord(row, deps.timeZone));
-        }
-        return { count: envelope.data.count, limit: envelope.data.limit, page: envelope.data.page, records };
+          positions.push(i);
+        });
+        const page = { count: envelope.data.count, limit: envelope.data.limit, page: envelope.data.page, records };
+        return unreadable.length > 0 ? { ...page, unreadable, positions } : page;
       } catch (error) {
         throw toGraphQLError(error);
       }

@@ -42,7 +42,7 @@ const startSecond = (r: CallRecordModel): number | null =>
 /** Rows at absolute offsets of one upstream query, and the query's `count`. */
 interface Range {
   count: number;
-  /** rows[i] is the row at offset `start + i`. */
+  /** rows[i] is the row at offset `start + i` (less the unreadable rows before it, which are skipped). */
   rows: CallRecordModel[];
   start: number;
 }
@@ -59,7 +59,8 @@ export async function fetchRange(
   end: number,
   options: Pick<ConnectionOptions, 'pageSize' | 'concurrency'>,
 ): Promise<Range> {
-  const byOffset = new Map<number, CallRecordModel>();
+  // null marks an unreadable row (see api.ts): present, so never fetched again, but never served.
+  const byOffset = new Map<number, CallRecordModel | null>();
   const limiter = pLimit(options.concurrency);
   let count = -1;
   let pageSize = options.pageSize;
@@ -78,7 +79,8 @@ export async function fetchRange(
       count = Math.max(count, p.count);
       // Offsets follow the limit the upstream used, which is lower than asked when it clamps.
       const base = (p.page - 1) * p.limit;
-      p.records.forEach((r, i) => byOffset.set(base + i, r));
+      p.records.forEach((r, i) => byOffset.set(base + (p.positions?.[i] ?? i), r));
+      for (const i of p.unreadable ?? []) byOffset.set(base + i, null);
       if (p.limit > 0 && p.limit < pageSize) pageSize = p.limit;
     }
     const stop = Math.min(end, count);
@@ -94,8 +96,8 @@ export async function fetchRange(
   const rows: CallRecordModel[] = [];
   for (let o = start; o < Math.min(end, count); o++) {
     const r = byOffset.get(o);
-    if (!r) break;
-    rows.push(r);
+    if (r === undefined) break;
+    if (r) rows.push(r);
   }
   return { count: Math.max(count, 0), rows, start };
 }

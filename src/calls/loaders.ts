@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
-import { toGraphQLError } from '../upstream/errors.js';
+import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
 import type { CallsApi } from './api.js';
 import type { CallRecordModel } from './model.js';
 
@@ -29,7 +29,9 @@ export function createCallLoaders(api: CallsApi, options: CallLoaderOptions): Ca
       ['limit', '1'],
     ]);
     // Never hand out a record for another id (an upstream that ignored the filter would return the newest call).
-    return page.records.find((r) => r.callId === callId) ?? null;
+    const found = page.records.find((r) => r.callId === callId);
+    if (!found && page.unreadable) throw new UpstreamShapeError('unreadable call record');
+    return found ?? null;
   };
   const callById = new DataLoader<string, CallRecordModel | null>(
     async (ids) => {

@@ -1,5 +1,8 @@
 import type { CallRecordConnectionResolvers, CallRecordResolvers, QueryResolvers } from '../__generated__/resolvers-types.js';
+import { responsePathAsArray } from 'graphql';
+import { reportUnreadableRows } from '../partial-errors.js';
 import { badUserInput } from '../upstream/errors.js';
+import type { CallsApi } from './api.js';
 import { resolveConnection } from './connection.js';
 
 // Printable characters only: control characters are never part of a call id.
@@ -12,8 +15,17 @@ function checkCallId(callId: string, argumentName: string): string {
 }
 
 export const callQueries: Pick<QueryResolvers, 'callRecords' | 'callRecord' | 'callRecordsByCallIds'> = {
-  async callRecords(_parent, args, ctx) {
-    const connection = await resolveConnection(ctx.calls.api, args, ctx.calls.connectionOptions);
+  async callRecords(_parent, args, ctx, info) {
+    let unreadable = 0;
+    const api: CallsApi = {
+      async listCallRecords(params) {
+        const page = await ctx.calls.api.listCallRecords(params);
+        unreadable += page.unreadable?.length ?? 0;
+        return page;
+      },
+    };
+    const connection = await resolveConnection(api, args, ctx.calls.connectionOptions);
+    if (unreadable > 0) reportUnreadableRows(ctx, responsePathAsArray(info.path), unreadable);
     for (const node of connection.nodes) ctx.calls.loaders.callById.prime(node.callId, node);
     return connection;
   },
