@@ -108,7 +108,7 @@ const EnvSchema = z.object({
   ACEFONE_ARRAY_FORMAT: z.enum(['brackets', 'indices', 'comma']).default('brackets'),
   ACEFONE_DEADLINE_MS: int(100, 120_000).default(12_000),
   ACEFONE_BACKOFF_MS: int(1, 10_000).default(200),
-  ACEFONE_RATE_LIMIT: int(1, 100_000).default(5),
+  ACEFONE_RATE_LIMIT: int(1, 100_000).optional(),
   ACEFONE_CREDENTIAL_CONCURRENCY: int(1, 1000).default(4),
   ACEFONE_BREAKER_THRESHOLD: int(1, 1000).default(5),
   ACEFONE_BREAKER_RESET_MS: int(10, 600_000).default(10_000),
@@ -166,7 +166,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       arrayFormat: e.ACEFONE_ARRAY_FORMAT,
       deadlineMs: e.ACEFONE_DEADLINE_MS,
       backoffMs: e.ACEFONE_BACKOFF_MS,
-      ratePerSecond: e.ACEFONE_RATE_LIMIT,
+      // Public clients pace this API at 3-10 requests/s; the embedded simulator needs no pacing.
+      ratePerSecond: e.ACEFONE_RATE_LIMIT ?? (demo ? 1000 : 10),
       credentialConcurrency: e.ACEFONE_CREDENTIAL_CONCURRENCY,
       breakerThreshold: e.ACEFONE_BREAKER_THRESHOLD,
       breakerResetMs: e.ACEFONE_BREAKER_RESET_MS,
