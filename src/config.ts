@@ -73,6 +73,11 @@ export interface Config {
     /** How long SIGTERM waits for in-flight requests before aborting upstream calls and exiting. */
     shutdownGraceMs: number;
   };
+  /** `callId` lookups (see src/calls/lookup-planner.ts). */
+  lookups: {
+    /** Whether batches of `<epoch>.<seq>` ids may be answered by date-window scans. */
+    windowScan: boolean;
+  };
 }
 
 const bool = z
@@ -128,6 +133,7 @@ const EnvSchema = z.object({
     .refine((list) => list.every((o) => o !== '*' && /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins such as https://app.example.com (no * and no path)'),
   MAX_IN_FLIGHT: int(1, 100_000).default(200),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  CALL_WINDOW_SCAN: bool.default(true),
 });
 
 export class ConfigError extends Error {
@@ -191,6 +197,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       corsOrigins: [...new Set([...e.CORS_ORIGINS, ...(demo || development ? ['https://studio.apollographql.com'] : [])])],
       maxInFlight: e.MAX_IN_FLIGHT,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    lookups: {
+      windowScan: e.CALL_WINDOW_SCAN,
     },
   };
 }

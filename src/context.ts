@@ -67,7 +67,14 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
     partialErrors: [],
     calls: {
       api,
-      loaders: createCallLoaders(api, { concurrency: config.upstream.concurrency }),
+      loaders: createCallLoaders(api, {
+        concurrency: config.upstream.concurrency,
+        maxBatchSize: config.graphql.maxPageSize,
+        timeZone: config.upstream.timeZone,
+        arrayFormat: config.upstream.arrayFormat,
+        pageSize: config.upstream.pageSize,
+        windowScan: config.lookups.windowScan,
+      }),
       connectionOptions: {
         timeZone: config.upstream.timeZone,
         arrayFormat: config.upstream.arrayFormat,

@@ -1,7 +1,7 @@
 import DataLoader from 'dataloader';
 import pLimit from 'p-limit';
-import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
 import type { CallsApi } from './api.js';
+import { resolveCallIds, type PlannerOptions } from './lookup-planner.js';
 import type { CallRecordModel } from './model.js';
 
 export interface CallLoaders {
@@ -9,37 +9,26 @@ export interface CallLoaders {
   callById: DataLoader<string, CallRecordModel | null>;
 }
 
-export interface CallLoaderOptions {
-  /** Upstream requests in flight at once for one batch. */
+export interface CallLoaderOptions extends PlannerOptions {
+  /** Upstream requests this GraphQL request may have in flight at once (ACEFONE_CONCURRENCY). */
   concurrency: number;
   maxBatchSize?: number;
 }
 
 /**
- * Per-request loaders. The upstream answers one `call_id` per request, so a batch is a bounded set of
- * concurrent point lookups; the loader's value is deduplication (aliases, repeated ids, `_entities`) and the
- * priming from list results, which makes a lookup of an already-listed call free.
+ * Per-request loaders. A batch (aliases, `callRecordsByCallIds`, `_entities`) is deduplicated and planned as
+ * point lookups and date-window scans (see lookup-planner.ts), every upstream request bounded by this request's
+ * concurrency. List results prime the loader, which makes a lookup of an already-listed call free.
  */
 export function createCallLoaders(api: CallsApi, options: CallLoaderOptions): CallLoaders {
   const limit = pLimit(options.concurrency);
-  const fetchOne = async (callId: string): Promise<CallRecordModel | null> => {
-    const page = await api.listCallRecords([
-      ['call_id', callId],
-      ['page', '1'],
-      ['limit', '1'],
-    ]);
-    // Never hand out a record for another id (an upstream that ignored the filter would return the newest call).
-    const found = page.records.find((r) => r.callId === callId);
-    if (!found && page.unreadable) throw new UpstreamShapeError('unreadable call record');
-    return found ?? null;
-  };
+  const bounded: CallsApi = { ...api, listCallRecords: (params) => limit(() => api.listCallRecords(params)) };
   const callById = new DataLoader<string, CallRecordModel | null>(
     async (ids) => {
-      const settled = await Promise.allSettled(ids.map((id) => limit(() => fetchOne(id))));
-      // One failing id errors only its own field.
-      return settled.map((s) => (s.status === 'fulfilled' ? s.value : toGraphQLError(s.reason)));
+      const outcomes = await resolveCallIds(bounded, ids, options);
+      return ids.map((id) => outcomes.get(id) ?? null);
     },
-    { maxBatchSize: options.maxBatchSize ?? 100 },
+    { maxBatchSize: options.maxBatchSize ?? 500 },
   );
   return { callById };
 }

@@ -23,7 +23,7 @@ describe('unexpected errors', () => {
       partialErrors: [],
       calls: {
         api,
-        loaders: createCallLoaders(api, { concurrency: 1 }),
+        loaders: createCallLoaders(api, { concurrency: 1, timeZone: 'Asia/Kolkata', arrayFormat: 'brackets', pageSize: 100, windowScan: false }),
         connectionOptions: { timeZone: 'Asia/Kolkata', arrayFormat: 'brackets', pageSize: 100, maxPageSize: 500, concurrency: 1 },
       },
     } as unknown as Context;
