@@ -73,8 +73,11 @@ export interface Config {
     /** How long SIGTERM waits for in-flight requests before aborting upstream calls and exiting. */
     shutdownGraceMs: number;
   };
-  /** `callId` lookups (see src/calls/lookup-planner.ts). */
+  /** `callId` lookups: planning (src/calls/lookup-planner.ts) and sharing across requests (src/calls/lookup.ts). */
   lookups: {
+    /** How long a looked-up record is reused by later requests of the same credential; 0 turns the cache off. */
+    cacheTtlMs: number;
+    cacheMaxEntries: number;
     /** Whether batches of `<epoch>.<seq>` ids may be answered by date-window scans. */
     windowScan: boolean;
   };
@@ -133,6 +136,8 @@ const EnvSchema = z.object({
     .refine((list) => list.every((o) => o !== '*' && /^https?:\/\/[^/\s]+$/.test(o)), 'must be a comma-separated list of origins such as https://app.example.com (no * and no path)'),
   MAX_IN_FLIGHT: int(1, 100_000).default(200),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  CALL_CACHE_TTL_MS: int(0, 3_600_000).default(5000),
+  CALL_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(5000),
   CALL_WINDOW_SCAN: bool.default(true),
 });
 
@@ -199,6 +204,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
     lookups: {
+      cacheTtlMs: e.CALL_CACHE_TTL_MS,
+      cacheMaxEntries: e.CALL_CACHE_MAX_ENTRIES,
       windowScan: e.CALL_WINDOW_SCAN,
     },
   };

@@ -7,6 +7,7 @@ import { createCallLoaders, type CallLoaders } from './calls/loaders.js';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { PartialError } from './partial-errors.js';
+import type { GatewayState } from './state.js';
 import type { Credential, CredentialSource } from './upstream/auth.js';
 
 export interface ContextDeps {
@@ -14,6 +15,8 @@ export interface ContextDeps {
   http: KyInstance;
   logger: Logger;
   credentials: CredentialSource;
+  /** Shared by all requests of this server. */
+  state: GatewayState;
 }
 
 export interface Context {
@@ -74,6 +77,8 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
         arrayFormat: config.upstream.arrayFormat,
         pageSize: config.upstream.pageSize,
         windowScan: config.lookups.windowScan,
+        shared: deps.state.calls,
+        credentialId: credential.id,
       }),
       connectionOptions: {
         timeZone: config.upstream.timeZone,

@@ -24,6 +24,7 @@ import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
 import { requireCredentialPlugin } from './upstream/require-credential.js';
+import { createGatewayState, type GatewayState } from './state.js';
 
 const SCHEMA_DIR = new URL('../schema/', import.meta.url);
 
@@ -40,6 +41,8 @@ export interface ServerDeps {
   http: KyInstance;
   logger: Logger;
   credentials: CredentialSource;
+  /** Cross-request state; created here when not given. */
+  state?: GatewayState;
 }
 
 export interface GatewayServer {
@@ -105,6 +108,7 @@ const httpErrorHandler: express.ErrorRequestHandler = (err: { status?: number; t
 
 export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const { config, logger } = deps;
+  const contextDeps = { ...deps, state: deps.state ?? createGatewayState(config) };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -165,7 +169,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       context: async ({ req }) => {
         const incoming = req.headers['x-request-id'];
         const requestId = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        return createContext(deps, req, requestId);
+        return createContext(contextDeps, req, requestId);
       },
     }),
   );

@@ -26,7 +26,7 @@ export const callQueries: Pick<QueryResolvers, 'callRecords' | 'callRecord' | 'c
     };
     const connection = await resolveConnection(api, args, ctx.calls.connectionOptions);
     if (unreadable > 0) reportUnreadableRows(ctx, responsePathAsArray(info.path), unreadable);
-    for (const node of connection.nodes) ctx.calls.loaders.callById.prime(node.callId, node);
+    ctx.calls.loaders.primeFromList(connection.nodes);
     return connection;
   },
   callRecord(_parent, { callId }, ctx) {

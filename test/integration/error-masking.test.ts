@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCallLoaders } from '../../src/calls/loaders.js';
+import { createCallLookupState } from '../../src/calls/lookup.js';
 import type { CallsApi } from '../../src/calls/api.js';
 import type { Context } from '../../src/context.js';
 import { startGateway, type TestGateway } from '../helpers/gateway.js';
@@ -23,7 +24,15 @@ describe('unexpected errors', () => {
       partialErrors: [],
       calls: {
         api,
-        loaders: createCallLoaders(api, { concurrency: 1, timeZone: 'Asia/Kolkata', arrayFormat: 'brackets', pageSize: 100, windowScan: false }),
+        loaders: createCallLoaders(api, {
+          concurrency: 1,
+          timeZone: 'Asia/Kolkata',
+          arrayFormat: 'brackets',
+          pageSize: 100,
+          windowScan: false,
+          shared: createCallLookupState({ cacheTtlMs: 0, cacheMaxEntries: 1 }),
+          credentialId: 'test',
+        }),
         connectionOptions: { timeZone: 'Asia/Kolkata', arrayFormat: 'brackets', pageSize: 100, maxPageSize: 500, concurrency: 1 },
       },
     } as unknown as Context;

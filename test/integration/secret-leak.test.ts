@@ -30,7 +30,8 @@ afterAll(async () => {
 });
 
 async function start(sim: SimulatorOptions, env: Record<string, string>): Promise<TestGateway> {
-  const gw = await startGateway({ sim: { records: 60, ...sim }, env: { LOG_LEVEL: 'trace', ...env } });
+  // Record cache off: every operation must reach the upstream, so that each scripted fault is met by its request.
+  const gw = await startGateway({ sim: { records: 60, ...sim }, env: { LOG_LEVEL: 'trace', CALL_CACHE_TTL_MS: '0', ...env } });
   gateways.push(gw);
   return gw;
 }
