@@ -81,6 +81,8 @@ export interface Config {
     /** Whether batches of `<epoch>.<seq>` ids may be answered by date-window scans. */
     windowScan: boolean;
   };
+  /** When set, /graphql only answers requests carrying it in the `router-authorization` header. */
+  routerSecret: string | undefined;
 }
 
 const bool = z
@@ -139,6 +141,7 @@ const EnvSchema = z.object({
   CALL_CACHE_TTL_MS: int(0, 3_600_000).default(5000),
   CALL_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(5000),
   CALL_WINDOW_SCAN: bool.default(true),
+  ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export class ConfigError extends Error {
@@ -208,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       cacheMaxEntries: e.CALL_CACHE_MAX_ENTRIES,
       windowScan: e.CALL_WINDOW_SCAN,
     },
+    routerSecret: e.ROUTER_SECRET,
   };
 }
 

@@ -24,6 +24,7 @@ import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
 import { ErrorCode } from './upstream/errors.js';
 import { requireCredentialPlugin } from './upstream/require-credential.js';
+import { requireRouterSecret } from './router-secret.js';
 import { createGatewayState, type GatewayState } from './state.js';
 
 const SCHEMA_DIR = new URL('../schema/', import.meta.url);
@@ -160,6 +161,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
   });
 
+  if (config.routerSecret) app.use('/graphql', requireRouterSecret(config.routerSecret));
   app.use(
     '/graphql',
     createLoadShedding(config.http.maxInFlight, () => logger.warn('load shedding: too many requests in flight')),
