@@ -16,7 +16,18 @@ const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const EPOCH_ID = /^\d{10}\.\d+$/;
 
 async function gateway(sim: Simulator, env: Record<string, string> = {}) {
-  const config = loadConfig({ ACEFONE_API_TOKEN: 'demo-token', ACEFONE_BASE_URL: sim.url, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    ACEFONE_API_TOKEN: 'demo-token',
+    ACEFONE_BASE_URL: sim.url,
+    LOG_LEVEL: 'silent',
+    // Counts should show planning, not queueing: the per-credential limiter would slow requests down enough to
+    // merge more of them. The alias limit would refuse the 50-alias query.
+    ACEFONE_RATE_LIMIT: '10000',
+    ACEFONE_CREDENTIAL_CONCURRENCY: '64',
+    GRAPHQL_MAX_ALIASES: '60',
+    GRAPHQL_MAX_TOKENS: '5000',
+    ...env,
+  });
   const logger = createLogger(config, new Writable({ write: (_c, _e, done) => done() }));
   const credential = staticCredential('demo-token');
   const server = await createServer({ config, logger, http: createHttp(config.upstream), credentials: () => credential });
