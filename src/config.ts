@@ -130,7 +130,7 @@ const EnvSchema = z.object({
   GRAPHQL_MAX_TOKENS: int(10, 100_000).default(1000),
   GRAPHQL_MAX_DIRECTIVES: int(0, 1000).default(10),
   GRAPHQL_MAX_COST: int(1, 1_000_000).default(100),
-  APOLLO_INLINE_TRACES: bool.default(false),
+  APOLLO_INLINE_TRACES: bool.optional(),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -198,7 +198,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         directives: e.GRAPHQL_MAX_DIRECTIVES,
         cost: e.GRAPHQL_MAX_COST,
       },
-      inlineTraces: e.APOLLO_INLINE_TRACES,
+      // With ROUTER_SECRET set only the router reaches /graphql, so its ftv1 requests can be answered.
+      inlineTraces: e.APOLLO_INLINE_TRACES ?? e.ROUTER_SECRET !== undefined,
     },
     http: {
       // Apollo Studio's Sandbox may call a demo or development gateway from the browser.

@@ -144,6 +144,23 @@ describe('production defaults without NODE_ENV', () => {
     }
   });
 
+  it('sends inline traces to the router when ROUTER_SECRET keeps everyone else out', async () => {
+    const secret = 'router-secret-0123456789';
+    const local = await startGateway({ sim: { records: 1 }, env: { ROUTER_SECRET: secret } });
+    try {
+      const ask = (headers: Record<string, string>) =>
+        fetch(local.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'apollo-federation-include-trace': 'ftv1', ...headers },
+          body: JSON.stringify({ query: `{ callRecords(first: 1) { totalCount } }` }),
+        });
+      expect(await (await ask({ 'router-authorization': secret })).text()).toContain('ftv1');
+      expect((await ask({})).status).toBe(401);
+    } finally {
+      await local.close();
+    }
+  });
+
   it('keeps introspection in demo mode and in development', async () => {
     const dev = await startGateway({ sim: { records: 1 }, env: { NODE_ENV: 'development', LOG_LEVEL: 'silent' } });
     try {
