@@ -120,6 +120,8 @@ export interface Simulator {
   setOptions(o: Partial<Pick<SimulatorOptions, 'maxLimit' | 'latencyMs' | 'defaultLimit'>>): void;
   /** Counts per path since the last resetRequests(). */
   count(path?: string): number;
+  /** TCP connections accepted since start (a client with a keep-alive pool opens few). */
+  connections(): number;
   /** Addition: blacklist a portal token or revoke a login token; later requests with it get 401. */
   revokeToken(token: string): void;
   /** Addition: every login token issued so far expires now (later requests with one get 401, as at real expiry). */
@@ -521,6 +523,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
 
   const sockets = new Set<Socket>();
+  let accepted = 0;
   const server = createServer((req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent && !res.destroyed) {
@@ -532,6 +535,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     });
   });
   server.on('connection', (socket) => {
+    accepted++;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -589,6 +593,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     },
     count(path?: string) {
       return path === undefined ? requests.length : requests.filter((r) => r.path === path).length;
+    },
+    connections() {
+      return accepted;
     },
     revokeToken(token: string) {
       if (staticTokens.delete(token)) return;

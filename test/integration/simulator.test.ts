@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Agent } from 'undici';
 import type { CallFlowEventDto, CallRecordDto, CallRecordPageDto } from '../../src/calls/dto.js';
 import { createSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
@@ -109,6 +110,21 @@ describe('envelope, ordering and paging', () => {
       expect(await page('limit=50')).toMatchObject({ limit: 30, size: 30 });
     } finally {
       sim.setOptions({ maxLimit: 100 });
+    }
+  });
+
+  it('counts accepted TCP connections: a keep-alive client reuses its one', async () => {
+    const agents = [new Agent({ connections: 1 }), new Agent({ connections: 1 })];
+    try {
+      const before = sim.connections();
+      for (const agent of agents)
+        for (let i = 0; i < 3; i++) {
+          const res = await fetch(`${sim.url}${RECORDS}?limit=1`, { headers: auth(), dispatcher: agent } as RequestInit);
+          await res.arrayBuffer();
+        }
+      expect(sim.connections() - before).toBe(2);
+    } finally {
+      await Promise.all(agents.map((a) => a.close()));
     }
   });
 });
