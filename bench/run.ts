@@ -1,0 +1,404 @@
+/**
+ * `npm run bench`: the gateway's cost on top of its upstream, next to a plain HTTP+JSON proxy (the floor).
+ *
+ * The simulator runs in this process (so upstream requests and new TCP connections are counted where they
+ * arrive); the built gateway (dist/main.js) and the floor proxy (bench/floor.ts) run as their own processes, and
+ * their CPU time and peak RSS are read from /proc, from outside. autocannon drives the load. Every ratio is taken
+ * inside one round; the table shows the median of BENCH_ROUNDS rounds.
+ *
+ * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per measurement (5), BENCH_CONNECTIONS (8), BENCH_ONLY (comma
+ * list of scenario names), GATEWAY_ENV (extra `K=V,K=V` for the gateway), GATEWAY_NODE_ARGS (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile it), BENCH_JSON (file for the raw rounds). Linux only (/proc).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import autocannon from 'autocannon';
+import { createSimulator, type Simulator } from '../src/simulator/index.js';
+import { LIST_QUERY, clusteredSets, distinctSets, lookupQuery, spreadSets, wallClock } from './scenarios.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const DURATION = Number(process.env.BENCH_DURATION ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+const ONLY = process.env.BENCH_ONLY?.split(',').filter(Boolean);
+const TOKEN = 'demo-token';
+const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
+const RECORDS = 2000;
+const TICK_MS = 1000 / 100; // USER_HZ: 100 on every Linux this runs on
+
+const root = new URL('../', import.meta.url);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+interface Proc {
+  name: string;
+  url: string;
+  child: ChildProcess;
+}
+
+async function startProcess(name: string, args: string[], env: Record<string, string>, port: number, url: string): Promise<Proc> {
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    // As deployed (the Dockerfile sets NODE_ENV=production; graphql-js runs its slower checks without it).
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (let i = 0; i < 200; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.ok) return { name, url, child };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill();
+  throw new Error(`${name} did not start`);
+}
+
+/** CPU time (user + system) of a process, in ms. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+function memMiB(pid: number, key: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${key}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** Resets the process's peak RSS (VmHWM) to its current RSS. */
+function resetPeak(pid: number): void {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // not permitted: the peak then covers the process's life so far
+  }
+}
+
+interface Load {
+  method: 'GET' | 'POST';
+  path: string;
+  headers?: Record<string, string>;
+  /** A new body (or path) per request, so ids rotate. */
+  next: () => { path?: string; body?: string };
+}
+
+interface Measure {
+  queries: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuPerQuery: number;
+  upstreamPerQuery: number;
+  connsPerQuery: number;
+  peakRssMiB: number;
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+async function drive(base: string, load: Load, connections: number, opts: { duration: number } | { amount: number }): Promise<{ times: number[]; errors: number; seconds: number }> {
+  const times: number[] = [];
+  let errors = 0;
+  const started = performance.now();
+  let finished!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
+    finished = (error) => (error ? reject(error) : resolve());
+  });
+  const instance = autocannon({
+    url: base,
+    connections,
+    ...opts,
+    requests: [
+      {
+        method: load.method,
+        path: load.path,
+        headers: { 'content-type': 'application/json', ...load.headers },
+        setupRequest: (req) => {
+          const n = load.next();
+          return { ...req, ...(n.path ? { path: n.path } : {}), ...(n.body ? { body: n.body } : {}) };
+        },
+      },
+    ],
+  }, (error) => finished(error));
+  instance.on('response', (_client, status, _bytes, responseTime) => {
+    if (status >= 200 && status < 300) times.push(responseTime);
+    else errors++;
+  });
+  instance.on('reqError', () => errors++);
+  await done;
+  return { times: times.sort((a, b) => a - b), errors, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Waits until the upstream has seen no new request for 300 ms (requests of a finished run still in flight). */
+async function settle(sim: Simulator): Promise<void> {
+  let last = -1;
+  while (sim.requests.length !== last) {
+    last = sim.requests.length;
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/**
+ * One measurement: a 1 s warm-up (which also sizes the run), then a fixed number of queries, all of them
+ * answered before the counters are read, so no query's work falls outside its window.
+ */
+async function measure(sim: Simulator, target: Proc, load: Load, connections: number, opts: { amount?: number; warm?: boolean } = {}): Promise<Measure> {
+  let amount = opts.amount;
+  if (opts.warm !== false) {
+    const warm = await drive(target.url, load, connections, { duration: 1 });
+    await settle(sim);
+    amount ??= Math.max(connections * 4, Math.round((warm.times.length / warm.seconds) * DURATION));
+  }
+  const pid = target.child.pid!;
+  resetPeak(pid);
+  sim.resetRequests();
+  const conns0 = sim.connections();
+  const cpu0 = cpuMs(pid);
+  const run = await drive(target.url, load, connections, { amount: amount ?? connections * 4 });
+  const cpu = cpuMs(pid) - cpu0;
+  const queries = run.times.length + run.errors;
+  return {
+    queries,
+    errors: run.errors,
+    rps: queries / run.seconds,
+    p50: percentile(run.times, 50),
+    p99: percentile(run.times, 99),
+    cpuPerQuery: cpu / queries,
+    upstreamPerQuery: sim.count('/v1/call/records') / queries,
+    connsPerQuery: (sim.connections() - conns0) / queries,
+    peakRssMiB: memMiB(pid, 'VmHWM'),
+  };
+}
+
+const gqlLoad = (next: () => { query: string; variables?: Record<string, unknown> }): Load => ({
+  method: 'POST',
+  path: '/graphql',
+  next: () => ({ body: JSON.stringify(next()) }),
+});
+
+/** Checks a scenario's first answer, so a broken query can never pass for a fast one. */
+async function check(target: Proc, load: Load, expect: (body: { data?: Record<string, unknown>; errors?: unknown[] }) => boolean): Promise<void> {
+  const n = load.next();
+  const res = await fetch(`${target.url}${n.path ?? load.path}`, {
+    method: load.method,
+    headers: { 'content-type': 'application/json' },
+    ...(n.body ? { body: n.body } : {}),
+  });
+  const body = (await res.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+  if (!res.ok || body.errors || !expect(body))
+    throw new Error(`${target.name}: unexpected answer ${JSON.stringify(body).slice(0, 300)}`);
+}
+
+type Row = Record<string, number>;
+
+async function round(sim: Simulator, gateway: Proc, floor: Proc, direct: Proc): Promise<Record<string, Row>> {
+  const out: Record<string, Row> = {};
+  const want = (name: string) => !ONLY || ONLY.includes(name);
+  const records = sim.records();
+  const cycle = <T>(items: T[]) => {
+    let i = 0;
+    return () => items[i++ % items.length]!;
+  };
+  const put = (name: string, m: Measure, prefix: string) => {
+    const row = (out[name] ??= {});
+    for (const [k, v] of Object.entries(m)) row[`${prefix}.${k}`] = v;
+  };
+
+  // Throughput scenarios, upstream with no added latency.
+  sim.setOptions({ latencyMs: 0 });
+  if (want('list20')) {
+    const g = gqlLoad(() => ({ query: LIST_QUERY, variables: { first: 20 } }));
+    const f: Load = { method: 'GET', path: '/list?first=20', next: () => ({}) };
+    await check(gateway, g, (b) => ((b.data!.callRecords as { edges: unknown[] }).edges.length === 20));
+    await check(floor, f, (b) => ((b.data!.nodes as unknown[]).length === 20));
+    put('list20', await measure(sim, gateway, g, CONNECTIONS), 'gw');
+    put('list20', await measure(sim, floor, f, CONNECTIONS), 'floor');
+  }
+
+  // first: 250 after the cursor of the 20th record.
+  const cursorRes = (await (
+    await fetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: LIST_QUERY, variables: { first: 20 } }),
+    })
+  ).json()) as { data: { callRecords: { pageInfo: { endCursor: string } } } };
+  const cursor = cursorRes.data.callRecords.pageInfo.endCursor;
+  const twentieth = records[19]!;
+  const g250 = gqlLoad(() => ({ query: LIST_QUERY, variables: { first: 250, after: cursor } }));
+  const f250: Load = { method: 'GET', path: `/list?first=250&to=${encodeURIComponent(wallClock(twentieth))}`, next: () => ({}) };
+  if (want('first250')) {
+    await check(gateway, g250, (b) => ((b.data!.callRecords as { edges: unknown[] }).edges.length === 250));
+    await check(floor, f250, (b) => ((b.data!.nodes as unknown[]).length === 250));
+    put('first250', await measure(sim, gateway, g250, CONNECTIONS), 'gw');
+    put('first250', await measure(sim, floor, f250, CONNECTIONS), 'floor');
+  }
+
+  const lookupScenarios: Array<[string, string[][]]> = [
+    ['lookups50', distinctSets(records, 50)],
+    ['clustered50', clusteredSets(records, 50)],
+    ['spread50', spreadSets(records, 50)],
+  ];
+  for (const [name, sets] of lookupScenarios) {
+    if (!want(name)) continue;
+    const gSets = cycle(sets);
+    const fSets = cycle(sets);
+    const g = gqlLoad(() => {
+      const ids = gSets();
+      return { query: lookupQuery(ids.length), variables: Object.fromEntries(ids.map((id, i) => [`id${i}`, id])) };
+    });
+    const f: Load = { method: 'POST', path: '/lookups', next: () => ({ body: JSON.stringify({ ids: fSets() }) }) };
+    await check(gateway, g, (b) => Object.values(b.data!).every((r) => r !== null));
+    await check(floor, f, (b) => (b.data!.records as unknown[]).every((r) => r !== null));
+    put(name, await measure(sim, gateway, g, CONNECTIONS), 'gw');
+    put(name, await measure(sim, floor, f, CONNECTIONS), 'floor');
+  }
+
+  // 200 clients at once asking for the same id (a new id per burst), upstream 20 ms away.
+  if (want('same200')) {
+    sim.setOptions({ latencyMs: 20 });
+    const ids = distinctSets(records, 1).map((s) => s[0]!);
+    let burst = 0;
+    const rows: Measure[] = [];
+    for (let b = 0; b < 3; b++) {
+      const id = ids[(burst++ * 7919) % ids.length]!;
+      const g = gqlLoad(() => ({ query: lookupQuery(1), variables: { id0: id } }));
+      rows.push(await measure(sim, gateway, g, 200, { amount: 200, warm: false }));
+    }
+    const m = rows.sort((a, b) => a.upstreamPerQuery - b.upstreamPerQuery)[1]!;
+    put('same200', { ...m, upstreamPerQuery: m.upstreamPerQuery * 200 }, 'gw');
+  }
+
+  // Added latency: one client, upstream 20 ms away.
+  if (want('latency')) {
+    sim.setOptions({ latencyMs: 20 });
+    const one = {};
+    const g = gqlLoad(() => ({ query: LIST_QUERY, variables: { first: 20 } }));
+    const f: Load = { method: 'GET', path: '/list?first=20', next: () => ({}) };
+    const d: Load = {
+      method: 'GET',
+      path: '/v1/call/records?page=1&limit=20',
+      headers: { authorization: `Bearer ${TOKEN}` },
+      next: () => ({}),
+    };
+    const up = await measure(sim, direct, d, 1, one);
+    const gw = await measure(sim, gateway, g, 1, one);
+    const fl = await measure(sim, floor, f, 1, one);
+    const gw250 = await measure(sim, gateway, g250, 1, one);
+    out.latency = {
+      'upstream.p50': up.p50,
+      'gw.p50': gw.p50,
+      'floor.p50': fl.p50,
+      'gw.added': gw.p50 - up.p50,
+      'floor.added': fl.p50 - up.p50,
+      'gw250.p50': gw250.p50,
+      'gw250.overSinglePage': gw250.p50 - gw.p50,
+      'gw250.upstreamPerQuery': gw250.upstreamPerQuery,
+    };
+    sim.setOptions({ latencyMs: 0 });
+  }
+  return out;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function fmt(v: number | undefined, digits = 2): string {
+  return v === undefined || Number.isNaN(v) ? '–' : v.toFixed(digits);
+}
+
+function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, number>): string {
+  const med = (scenario: string, key: string) => {
+    const xs = rounds.map((r) => r[scenario]?.[key]).filter((x): x is number => x !== undefined);
+    return xs.length ? median(xs) : undefined;
+  };
+  const ratio = (scenario: string) => {
+    const xs = rounds
+      .map((r) => (r[scenario] ? r[scenario]['gw.cpuPerQuery']! / r[scenario]['floor.cpuPerQuery']! : undefined))
+      .filter((x): x is number => x !== undefined);
+    return xs.length ? median(xs) : undefined;
+  };
+  const lines: string[] = [];
+  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, medians`);
+  lines.push('');
+  lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  for (const s of ['list20', 'first250', 'lookups50', 'clustered50', 'spread50', 'same200']) {
+    for (const t of ['gw', 'floor']) {
+      if (med(s, `${t}.queries`) === undefined) continue;
+      const x = (k: string, d = 2) => fmt(med(s, `${t}.${k}`), d);
+      const label = s === 'same200' ? 'same200 (per burst of 200)' : s;
+      lines.push(
+        `| ${label} | ${t === 'gw' ? 'gateway' : 'floor'} | ${x('rps', 0)} | ${x('p50')} | ${x('p99')} | ${x('cpuPerQuery', 3)} | ${t === 'gw' && s !== 'same200' ? fmt(ratio(s)) : ''} | ${x('upstreamPerQuery', 2)} | ${x('connsPerQuery', 3)} | ${x('peakRssMiB', 0)} |`,
+      );
+    }
+  }
+  if (med('latency', 'gw.p50') !== undefined) {
+    lines.push('');
+    lines.push('One client, upstream 20 ms away, 20 records (p50, ms):');
+    lines.push('');
+    lines.push('| upstream direct | floor | gateway | floor added | gateway added | gateway first:250 after cursor | first:250 over single page | first:250 upstream req |');
+    lines.push('|---|---|---|---|---|---|---|---|');
+    const l = (k: string, d = 2) => fmt(med('latency', k), d);
+    lines.push(`| ${l('upstream.p50')} | ${l('floor.p50')} | ${l('gw.p50')} | +${l('floor.added')} | +${l('gw.added')} | ${l('gw250.p50')} | +${l('gw250.overSinglePage')} | ${l('gw250.upstreamPerQuery', 1)} |`);
+  }
+  lines.push('');
+  lines.push(`Idle RSS after start: gateway ${fmt(idleRss.gateway, 0)} MiB, floor ${fmt(idleRss.floor, 0)} MiB.`);
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const sim = await createSimulator({ now: NOW, records: RECORDS, tokens: [TOKEN] });
+  const [gwPort, floorPort] = [await freePort(), await freePort()];
+  const extra = Object.fromEntries(
+    (process.env.GATEWAY_ENV ?? '').split(',').filter(Boolean).map((kv) => kv.split('=') as [string, string]),
+  );
+  const gateway = await startProcess(
+    'gateway',
+    [...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/main.js'],
+    { ACEFONE_API_TOKEN: TOKEN, ACEFONE_BASE_URL: sim.url, ...extra },
+    gwPort,
+    `http://127.0.0.1:${gwPort}`,
+  );
+  const floor = await startProcess(
+    'floor',
+    ['--disable-warning=ExperimentalWarning', 'bench/floor.ts'],
+    { UPSTREAM_URL: sim.url, UPSTREAM_TOKEN: TOKEN },
+    floorPort,
+    `http://127.0.0.1:${floorPort}`,
+  );
+  const direct: Proc = { name: 'upstream', url: sim.url, child: { pid: process.pid } as ChildProcess };
+  const idleRss = { gateway: memMiB(gateway.child.pid!, 'VmRSS'), floor: memMiB(floor.child.pid!, 'VmRSS') };
+  const rounds: Array<Record<string, Row>> = [];
+  try {
+    for (let r = 0; r < ROUNDS; r++) {
+      process.stderr.write(`round ${r + 1}/${ROUNDS}\n`);
+      rounds.push(await round(sim, gateway, floor, direct));
+    }
+  } finally {
+    const exited = new Promise((r) => gateway.child.once('exit', r));
+    gateway.child.kill('SIGTERM');
+    floor.child.kill('SIGTERM');
+    await exited;
+    await sim.close();
+  }
+  process.stdout.write(`${report(rounds, idleRss)}\n`);
+  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ rounds, idleRss }, null, 1));
+}
+
+await main();
