@@ -40,6 +40,8 @@ export interface Config {
     maxRetryAfterMs: number;
     /** How concurrently one GraphQL request may fan out to the upstream. */
     concurrency: number;
+    /** Keep-alive connections to the upstream, all requests together (fan-out queues on them). */
+    maxConnections: number;
     arrayFormat: ArrayFormat;
     /** Bound on all upstream work of one GraphQL request: attempts, backoffs, limiter waits and body reads. */
     deadlineMs: number;
@@ -115,6 +117,7 @@ const EnvSchema = z.object({
   ACEFONE_RETRIES: int(0, 5).default(2),
   ACEFONE_MAX_RETRY_AFTER_MS: int(0, 120_000).default(10_000),
   ACEFONE_CONCURRENCY: int(1, 64).default(6),
+  ACEFONE_MAX_CONNECTIONS: int(1, 1024).default(32),
   ACEFONE_ARRAY_FORMAT: z.enum(['brackets', 'indices', 'comma']).default('brackets'),
   ACEFONE_DEADLINE_MS: int(100, 120_000).default(12_000),
   ACEFONE_BACKOFF_MS: int(1, 10_000).default(200),
@@ -177,6 +180,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retries: e.ACEFONE_RETRIES,
       maxRetryAfterMs: e.ACEFONE_MAX_RETRY_AFTER_MS,
       concurrency: e.ACEFONE_CONCURRENCY,
+      maxConnections: e.ACEFONE_MAX_CONNECTIONS,
       arrayFormat: e.ACEFONE_ARRAY_FORMAT,
       deadlineMs: e.ACEFONE_DEADLINE_MS,
       backoffMs: e.ACEFONE_BACKOFF_MS,

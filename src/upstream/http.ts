@@ -1,4 +1,5 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
+import { Agent, type Dispatcher } from 'undici';
 import type { Config } from '../config.js';
 import { createUpstreamGuard, retryAfterMs, type UpstreamObserver } from './guard.js';
 
@@ -11,6 +12,16 @@ export interface HttpOptions {
   observer?: UpstreamObserver;
   /** Aborts every upstream request still open (graceful shutdown deadline). */
   shutdownSignal?: AbortSignal;
+  /** Defaults to a keep-alive pool of `maxConnections` sockets to the upstream (see createUpstreamPool). */
+  dispatcher?: Dispatcher;
+}
+
+/**
+ * The gateway's connections to the upstream: kept alive and at most `maxConnections`, so a fan-out (50 lookups,
+ * many clients) queues on the pool instead of opening sockets, and memory is bounded by the pool.
+ */
+export function createUpstreamPool(config: Pick<Config['upstream'], 'maxConnections'>): Dispatcher {
+  return new Agent({ connections: config.maxConnections });
 }
 
 /**
@@ -39,6 +50,8 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
     totalTimeout: config.deadlineMs,
     headers: { accept: 'application/json' },
     fetch: guard.fetch,
+    // A fetch-only option: ky hands it to fetch() (through the guard) as is.
+    dispatcher: options.dispatcher ?? createUpstreamPool(config),
     retry: {
       limit: config.retries,
       methods: ['get'],
