@@ -152,22 +152,29 @@ async function settle(sim: Simulator): Promise<void> {
 }
 
 /**
- * One measurement: a 1 s warm-up (which also sizes the run), then a fixed number of queries, all of them
- * answered before the counters are read, so no query's work falls outside its window.
+ * One measurement: a warm-up, then a fixed number of queries (`amount`, or what the warm-up's rate gives in
+ * `duration`), all of them answered before the counters are read, so no query's work falls outside its window.
  */
-async function measure(sim: Simulator, target: Proc, load: Load, connections: number, opts: { amount?: number; warm?: boolean } = {}): Promise<Measure> {
-  let amount = opts.amount;
+async function measure(
+  sim: Simulator,
+  target: Proc,
+  load: Load,
+  connections: number,
+  opts: { amount?: number; duration?: number; warm?: boolean } = {},
+): Promise<Measure> {
+  // A warm-up (which also refills the keep-alive pools after the other target's turn) that sizes the run.
+  let amount = opts.amount ?? 0;
   if (opts.warm !== false) {
-    const warm = await drive(target.url, load, connections, { duration: 1 });
+    const warm = await drive(target.url, load, connections, { duration: opts.amount === undefined ? 1 : 0.5 });
     await settle(sim);
-    amount ??= Math.max(connections * 4, Math.round((warm.times.length / warm.seconds) * DURATION));
+    amount ||= Math.max(connections * 4, Math.round((warm.times.length / warm.seconds) * (opts.duration ?? DURATION)));
   }
   const pid = target.child.pid!;
   resetPeak(pid);
   sim.resetRequests();
   const conns0 = sim.connections();
   const cpu0 = cpuMs(pid);
-  const run = await drive(target.url, load, connections, { amount: amount ?? connections * 4 });
+  const run = await drive(target.url, load, connections, { amount });
   const cpu = cpuMs(pid) - cpu0;
   const queries = run.times.length + run.errors;
   return {
@@ -181,6 +188,37 @@ async function measure(sim: Simulator, target: Proc, load: Load, connections: nu
     connsPerQuery: (sim.connections() - conns0) / queries,
     peakRssMiB: memMiB(pid, 'VmHWM'),
   };
+}
+
+/** Sums two measurements of the same load (rates and latencies weighted by queries, peaks maxed). */
+function combine(a: Measure, b: Measure): Measure {
+  const q = a.queries + b.queries;
+  const w = (k: 'rps' | 'p50' | 'p99' | 'cpuPerQuery' | 'upstreamPerQuery' | 'connsPerQuery') =>
+    (a[k] * a.queries + b[k] * b.queries) / q;
+  return {
+    queries: q,
+    errors: a.errors + b.errors,
+    rps: w('rps'),
+    p50: w('p50'),
+    p99: w('p99'),
+    cpuPerQuery: w('cpuPerQuery'),
+    upstreamPerQuery: w('upstreamPerQuery'),
+    connsPerQuery: w('connsPerQuery'),
+    peakRssMiB: Math.max(a.peakRssMiB, b.peakRssMiB),
+  };
+}
+
+/**
+ * Gateway and floor under the same load, interleaved (gateway, floor, gateway, floor; half the time each) so
+ * that the other work on a shared machine weighs on both alike.
+ */
+async function pair(sim: Simulator, gateway: Proc, floor: Proc, g: Load, f: Load): Promise<{ gw: Measure; floor: Measure }> {
+  const half = { duration: DURATION / 2 };
+  const gw1 = await measure(sim, gateway, g, CONNECTIONS, half);
+  const fl1 = await measure(sim, floor, f, CONNECTIONS, half);
+  const gw2 = await measure(sim, gateway, g, CONNECTIONS, { amount: gw1.queries });
+  const fl2 = await measure(sim, floor, f, CONNECTIONS, { amount: fl1.queries });
+  return { gw: combine(gw1, gw2), floor: combine(fl1, fl2) };
 }
 
 const gqlLoad = (next: () => { query: string; variables?: Record<string, unknown> }): Load => ({
@@ -224,8 +262,9 @@ async function round(sim: Simulator, gateway: Proc, floor: Proc, direct: Proc): 
     const f: Load = { method: 'GET', path: '/list?first=20', next: () => ({}) };
     await check(gateway, g, (b) => ((b.data!.callRecords as { edges: unknown[] }).edges.length === 20));
     await check(floor, f, (b) => ((b.data!.nodes as unknown[]).length === 20));
-    put('list20', await measure(sim, gateway, g, CONNECTIONS), 'gw');
-    put('list20', await measure(sim, floor, f, CONNECTIONS), 'floor');
+    const m = await pair(sim, gateway, floor, g, f);
+    put('list20', m.gw, 'gw');
+    put('list20', m.floor, 'floor');
   }
 
   // first: 250 after the cursor of the 20th record.
@@ -243,8 +282,9 @@ async function round(sim: Simulator, gateway: Proc, floor: Proc, direct: Proc): 
   if (want('first250')) {
     await check(gateway, g250, (b) => ((b.data!.callRecords as { edges: unknown[] }).edges.length === 250));
     await check(floor, f250, (b) => ((b.data!.nodes as unknown[]).length === 250));
-    put('first250', await measure(sim, gateway, g250, CONNECTIONS), 'gw');
-    put('first250', await measure(sim, floor, f250, CONNECTIONS), 'floor');
+    const m = await pair(sim, gateway, floor, g250, f250);
+    put('first250', m.gw, 'gw');
+    put('first250', m.floor, 'floor');
   }
 
   const lookupScenarios: Array<[string, string[][]]> = [
@@ -263,8 +303,9 @@ async function round(sim: Simulator, gateway: Proc, floor: Proc, direct: Proc): 
     const f: Load = { method: 'POST', path: '/lookups', next: () => ({ body: JSON.stringify({ ids: fSets() }) }) };
     await check(gateway, g, (b) => Object.values(b.data!).every((r) => r !== null));
     await check(floor, f, (b) => (b.data!.records as unknown[]).every((r) => r !== null));
-    put(name, await measure(sim, gateway, g, CONNECTIONS), 'gw');
-    put(name, await measure(sim, floor, f, CONNECTIONS), 'floor');
+    const m = await pair(sim, gateway, floor, g, f);
+    put(name, m.gw, 'gw');
+    put(name, m.floor, 'floor');
   }
 
   // 200 clients at once asking for the same id (a new id per burst), upstream 20 ms away.
