@@ -86,4 +86,10 @@ describe('federation', () => {
       { callId: b!.call_id, clientNumber: b!.client_number },
     ]);
   });
+
+  it('answers with cache-control: no-store (call records are never cacheable)', async () => {
+    const res = await gw.gql(`{ callRecords(first: 1) { nodes { callId } } }`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
 });
