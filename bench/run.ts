@@ -412,7 +412,15 @@ async function main(): Promise<void> {
   const gateway = await startProcess(
     'gateway',
     [...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/main.js'],
-    { ACEFONE_API_TOKEN: TOKEN, ACEFONE_BASE_URL: sim.url, ...extra },
+    {
+      ACEFONE_API_TOKEN: TOKEN,
+      ACEFONE_BASE_URL: sim.url,
+      // Measure the gateway, not its protections: no pacing of the one credential, and room for 50 aliases.
+      ACEFONE_RATE_LIMIT: '100000',
+      GRAPHQL_MAX_ALIASES: '50',
+      GRAPHQL_MAX_TOKENS: '5000',
+      ...extra,
+    },
     gwPort,
     `http://127.0.0.1:${gwPort}`,
   );
