@@ -21,6 +21,8 @@ export interface ContextDeps {
 
 export interface Context {
   requestId: string;
+  /** W3C trace id of the caller's `traceparent`, when it sent one. */
+  traceId?: string;
   /** The upstream credential this request uses. */
   credential: Credential;
   /** Why the request has no credential (forwarded mode without a token); see require-credential.ts. */
@@ -38,7 +40,7 @@ export interface Context {
 }
 
 /** Builds one request's context: a pure function of the request and the injected dependencies. */
-export function createContext(deps: ContextDeps, req: IncomingMessage, requestId: string): Context {
+export function createContext(deps: ContextDeps, req: IncomingMessage, requestId: string, traceId?: string): Context {
   const { config } = deps;
   const stats = { upstreamRequests: 0 };
   let credential: Credential;
@@ -63,6 +65,7 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
   });
   return {
     requestId,
+    ...(traceId ? { traceId } : {}),
     credential,
     ...(credentialError ? { credentialError } : {}),
     logger: deps.logger.child({ requestId }),

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
@@ -20,6 +19,8 @@ import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
+import { operationLogPlugin } from './observability/operation-log.js';
+import { requestIdsFrom } from './observability/request-id.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
@@ -161,6 +162,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       partialErrorsPlugin,
       ApolloServerPluginCacheControlDisabled(),
       noStore,
+      operationLogPlugin(),
     ],
     logger: {
       debug: (m) => logger.debug(m),
@@ -186,9 +188,8 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     express.json({ limit: '100kb' }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
-        const incoming = req.headers['x-request-id'];
-        const requestId = typeof incoming === 'string' && /^[\w.:-]{1,128}$/.test(incoming) ? incoming : randomUUID();
-        return createContext(contextDeps, req, requestId);
+        const { requestId, traceId } = requestIdsFrom(req.headers);
+        return createContext(contextDeps, req, requestId, traceId);
       },
     }),
   );
