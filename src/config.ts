@@ -58,6 +58,8 @@ export interface Config {
     /** Largest upstream response body read. */
     maxBodyBytes: number;
   };
+  /** Serve Prometheus metrics at GET /metrics. */
+  metricsEnabled: boolean;
   graphql: {
     introspection: boolean;
     /** Largest `first`/`last` accepted. */
@@ -145,6 +147,7 @@ const EnvSchema = z.object({
   CALL_CACHE_MAX_ENTRIES: int(1, 1_000_000).default(5000),
   CALL_WINDOW_SCAN: bool.default(true),
   ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_ENABLED: bool.default(true),
 });
 
 export class ConfigError extends Error {
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       breakerResetMs: e.ACEFONE_BREAKER_RESET_MS,
       maxBodyBytes: e.ACEFONE_MAX_BODY_BYTES,
     },
+    metricsEnabled: e.METRICS_ENABLED,
     graphql: {
       // Safe by default: introspection only when asked for, in development, or in demo mode.
       introspection: e.GRAPHQL_INTROSPECTION ?? (demo || development),

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { PartialError } from './partial-errors.js';
 import type { GatewayState } from './state.js';
+import type { GatewayObserver } from './observability/observer.js';
 import type { Credential, CredentialSource } from './upstream/auth.js';
 
 export interface ContextDeps {
@@ -17,6 +18,8 @@ export interface ContextDeps {
   credentials: CredentialSource;
   /** Shared by all requests of this server. */
   state: GatewayState;
+  /** Metrics hooks (absent: nothing is reported). */
+  observer?: GatewayObserver;
 }
 
 export interface Context {
@@ -82,6 +85,7 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
         windowScan: config.lookups.windowScan,
         shared: deps.state.calls,
         credentialId: credential.id,
+        ...(deps.observer ? { onBatch: deps.observer.loaderBatch } : {}),
       }),
       connectionOptions: {
         timeZone: config.upstream.timeZone,

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
+import { createMetrics } from './observability/metrics.js';
 import { createServer } from './server.js';
 import { createCredentialSource } from './upstream/credentials.js';
 import { GatewayStoppingError } from './upstream/guard.js';
@@ -37,8 +38,15 @@ async function main(): Promise<void> {
 
   // Aborts the upstream calls still open when the shutdown grace period ends.
   const shutdown = new AbortController();
-  const http = createHttp(config.upstream, { shutdownSignal: shutdown.signal });
-  const server = await createServer({ config, logger, http, credentials: createCredentialSource(auth, { http, logger }) });
+  const metrics = createMetrics();
+  const http = createHttp(config.upstream, { shutdownSignal: shutdown.signal, observer: metrics.upstreamObserver });
+  const server = await createServer({
+    config,
+    logger,
+    metrics,
+    http,
+    credentials: createCredentialSource(auth, { http, logger }),
+  });
   const port = await server.listen();
   logger.info(
     { port, introspection: config.graphql.introspection },

@@ -19,6 +19,7 @@ import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
+import { createMetrics, type Metrics } from './observability/metrics.js';
 import { operationLogPlugin } from './observability/operation-log.js';
 import { requestIdsFrom } from './observability/request-id.js';
 import { partialErrorsPlugin } from './partial-errors.js';
@@ -46,6 +47,8 @@ export interface ServerDeps {
   credentials: CredentialSource;
   /** Cross-request state; created here when not given. */
   state?: GatewayState;
+  /** This server's metrics; pass its upstreamObserver to createHttp() to get upstream metrics. */
+  metrics?: Metrics;
 }
 
 export interface GatewayServer {
@@ -125,7 +128,12 @@ const httpErrorHandler: express.ErrorRequestHandler = (err: { status?: number; t
 
 export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const { config, logger } = deps;
-  const contextDeps = { ...deps, state: deps.state ?? createGatewayState(config) };
+  const metrics = deps.metrics ?? createMetrics();
+  const contextDeps = {
+    ...deps,
+    state: deps.state ?? createGatewayState(config, metrics.observer),
+    observer: metrics.observer,
+  };
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
@@ -163,6 +171,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       ApolloServerPluginCacheControlDisabled(),
       noStore,
       operationLogPlugin(),
+      metrics.plugin,
     ],
     logger: {
       debug: (m) => logger.debug(m),
@@ -179,6 +188,11 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   app.get('/readyz', (_req, res) => {
     res.status(draining ? 503 : 200).json({ status: draining ? 'draining' : 'ready' });
   });
+
+  if (config.metricsEnabled)
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
 
   if (config.routerSecret) app.use('/graphql', requireRouterSecret(config.routerSecret));
   app.use(

@@ -19,6 +19,8 @@ export interface CallLoaderOptions extends PlannerOptions {
   /** Cross-request lookups (single flight, record cache) and the credential that scopes them. */
   shared: CallLookupState;
   credentialId: string;
+  /** Told the size of every batch (metrics). */
+  onBatch?: (loader: string, size: number) => void;
 }
 
 /**
@@ -31,9 +33,13 @@ export function createCallLoaders(api: CallsApi, options: CallLoaderOptions): Ca
   const limit = pLimit(options.concurrency);
   const bounded: CallsApi = { ...api, listCallRecords: (params) => limit(() => api.listCallRecords(params)) };
   const lookup = createCallLookup(options.shared, options.credentialId, (ids) => resolveCallIds(bounded, ids, options));
-  const callById = new DataLoader<string, CallRecordModel | null>((ids) => lookup.loadMany(ids), {
-    maxBatchSize: options.maxBatchSize ?? 500,
-  });
+  const callById = new DataLoader<string, CallRecordModel | null>(
+    (ids) => {
+      options.onBatch?.('call_by_id', ids.length);
+      return lookup.loadMany(ids);
+    },
+    { maxBatchSize: options.maxBatchSize ?? 500 },
+  );
   return {
     callById,
     primeFromList(records) {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { GatewayObserver } from '../observability/observer.js';
 import { toGraphQLError } from '../upstream/errors.js';
 import type { LookupOutcome } from './lookup-planner.js';
 import type { CallRecordModel } from './model.js';
@@ -15,10 +16,16 @@ export interface CallLookupState {
   inFlight: Map<string, Promise<LookupOutcome>>;
   /** Null when CALL_CACHE_TTL_MS is 0. */
   cache: LRUCache<string, CallRecordModel> | null;
+  /** Told about cache hits and misses and single-flight joins (metrics). */
+  observer?: Pick<GatewayObserver, 'cacheLookup' | 'singleFlight'>;
 }
 
-export function createCallLookupState(options: { cacheTtlMs: number; cacheMaxEntries: number }): CallLookupState {
+export function createCallLookupState(
+  options: { cacheTtlMs: number; cacheMaxEntries: number },
+  observer?: Pick<GatewayObserver, 'cacheLookup' | 'singleFlight'>,
+): CallLookupState {
   return {
+    ...(observer ? { observer } : {}),
     inFlight: new Map(),
     cache:
       options.cacheTtlMs > 0
@@ -49,6 +56,8 @@ export function createCallLookup(
         const key = keyOf(id);
         const cached = state.cache?.get(key);
         const shared = cached ? Promise.resolve(cached) : state.inFlight.get(key);
+        if (state.cache) state.observer?.cacheLookup('records', cached !== undefined);
+        if (!cached) state.observer?.singleFlight(shared !== undefined);
         if (shared) pending.set(id, shared);
         else {
           owned.push(id);

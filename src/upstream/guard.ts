@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BrokenCircuitError, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import PQueue from 'p-queue';
+import { observeAttempts } from './observe.js';
 
 /*
  * What stands between ky and the network, once per server: a limiter per credential (rate and concurrency,
@@ -20,7 +21,14 @@ export interface UpstreamObserver {
   breakerClose?(event: { host: string }): void;
   /** A request failed without reaching the upstream (breaker open, `Retry-After` beyond the cap, shutdown). */
   rejected?(event: { reason: 'breaker-open' | 'retry-after' | 'shutdown' }): void;
+  /** An attempt goes on the wire (the limiter and the breaker let it through). */
+  attemptStarted?(event: { endpoint: string }): void;
+  /** It ended: its HTTP status, or how it failed without one, and its latency to the response headers. */
+  attemptFinished?(event: { endpoint: string; result: AttemptResult; seconds: number }): void;
 }
+
+/** Outcome of one upstream attempt: an HTTP status, or how it failed without one. */
+export type AttemptResult = number | 'timeout' | 'network_error';
 
 export interface GuardOptions {
   /** Upstream requests one credential may start per second. */
@@ -130,8 +138,8 @@ export interface UpstreamGuard {
 }
 
 export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
-  const baseFetch = options.fetch ?? globalThis.fetch;
   const observer = options.observer ?? {};
+  const baseFetch = observeAttempts(options.fetch ?? globalThis.fetch, observer);
   const lanes = new Map<string, Lane>();
   const breakers = new Map<string, CircuitBreakerPolicy>();
 

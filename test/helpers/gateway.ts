@@ -1,6 +1,7 @@
 import { createServer, type GatewayServer } from '../../src/server.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { createHttp } from '../../src/upstream/http.js';
 import { createCredentialSource } from '../../src/upstream/credentials.js';
 import { createSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -68,8 +69,15 @@ export async function startGateway(
   });
   const logger = createLogger(config, sink);
   const auth = config.upstream.auth.mode === 'demo' ? ({ mode: 'static', token: 'demo-token' } as const) : config.upstream.auth;
-  const http = createHttp(config.upstream);
-  const server = await createServer({ config, logger, http, credentials: createCredentialSource(auth, { http, logger, now: options.now }) });
+  const metrics = createMetrics();
+  const http = createHttp(config.upstream, { observer: metrics.upstreamObserver });
+  const server = await createServer({
+    config,
+    logger,
+    metrics,
+    http,
+    credentials: createCredentialSource(auth, { http, logger, now: options.now }),
+  });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
   return {

@@ -1,0 +1,39 @@
+import type { AttemptResult, UpstreamObserver } from './guard.js';
+
+const ENDPOINTS: Record<string, string> = {
+  '/v1/call/records': 'call_records',
+  '/v1/auth/login': 'auth_login',
+  '/v1/auth/refresh': 'auth_refresh',
+  '/v1/auth/logout': 'auth_logout',
+};
+
+/** A fixed name for the endpoint of a URL (`call_records`); never the path itself or its query. */
+export function endpointOf(url: string): string {
+  const { pathname } = new URL(url);
+  const known = Object.keys(ENDPOINTS).find((p) => pathname.endsWith(p));
+  return known ? ENDPOINTS[known]! : 'other';
+}
+
+function failureOf(error: unknown): AttemptResult {
+  // ky aborts the fetch of an attempt that exceeded its timeout.
+  if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return 'timeout';
+  return 'network_error';
+}
+
+/** Wraps the fetch that goes on the wire: start, status (or failure) and latency of every attempt. */
+export function observeAttempts(fetchImpl: typeof fetch, observer: UpstreamObserver): typeof fetch {
+  if (!observer.attemptStarted && !observer.attemptFinished) return fetchImpl;
+  return async (input, init) => {
+    const endpoint = endpointOf(input instanceof Request ? input.url : String(input));
+    const start = performance.now();
+    observer.attemptStarted?.({ endpoint });
+    try {
+      const response = await fetchImpl(input, init);
+      observer.attemptFinished?.({ endpoint, result: response.status, seconds: (performance.now() - start) / 1000 });
+      return response;
+    } catch (error) {
+      observer.attemptFinished?.({ endpoint, result: failureOf(error), seconds: (performance.now() - start) / 1000 });
+      throw error;
+    }
+  };
+}
