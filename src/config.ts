@@ -58,6 +58,8 @@ export interface Config {
     /** Largest upstream response body read. */
     maxBodyBytes: number;
   };
+  /** OpenTelemetry tracing is configured through the standard OTEL_* variables. */
+  tracing: boolean;
   /** Serve Prometheus metrics at GET /metrics. */
   metricsEnabled: boolean;
   graphql: {
@@ -148,7 +150,22 @@ const EnvSchema = z.object({
   CALL_WINDOW_SCAN: bool.default(true),
   ROUTER_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_ENABLED: bool.default(true),
+  // The standard OpenTelemetry variables that switch tracing on; the SDK reads them (and the other OTEL_*).
+  OTEL_SDK_DISABLED: bool.default(false),
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .regex(/^\s*(otlp|console|zipkin|none)\s*(,\s*(otlp|console|zipkin|none)\s*)*$/, 'must list otlp, console, zipkin or none')
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
 });
+
+/** Tracing is on when an exporter is named (other than `none`) or an OTLP endpoint is given. */
+function tracingConfigured(e: z.infer<typeof EnvSchema>): boolean {
+  if (e.OTEL_SDK_DISABLED) return false;
+  if (e.OTEL_TRACES_EXPORTER !== undefined) return !/\bnone\b/.test(e.OTEL_TRACES_EXPORTER);
+  return e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -194,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       breakerResetMs: e.ACEFONE_BREAKER_RESET_MS,
       maxBodyBytes: e.ACEFONE_MAX_BODY_BYTES,
     },
+    tracing: tracingConfigured(e),
     metricsEnabled: e.METRICS_ENABLED,
     graphql: {
       // Safe by default: introspection only when asked for, in development, or in demo mode.

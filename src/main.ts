@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  // Before anything makes a request; nothing of OpenTelemetry's SDK is loaded when tracing is off.
+  const tracing = config.tracing ? await (await import('./observability/tracing.js')).startTracing() : undefined;
   const logger = createLogger(config);
+  if (tracing) logger.info('OpenTelemetry tracing on (configured by OTEL_* variables)');
   let closeSimulator = async () => {};
   let auth = config.upstream.auth;
   if (auth.mode === 'demo') {
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
       await server.stop();
       clearTimeout(deadline);
       await closeSimulator();
+      await tracing?.shutdown();
       logger.info('stopped');
       process.exit(0);
     } catch (error) {

@@ -21,6 +21,7 @@ import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { operationLogPlugin } from './observability/operation-log.js';
+import { operationSpanMiddleware, operationSpanPlugin } from './observability/operation-span.js';
 import { requestIdsFrom } from './observability/request-id.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { createRequestLimits } from './request-limits.js';
@@ -165,6 +166,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       // Past the grace period the upstream calls are aborted (main.ts); this bound lets their errors be written.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs + 2000 }),
       landingPage,
+      operationSpanPlugin(),
       requireCredentialPlugin(),
       ...limits.plugins,
       partialErrorsPlugin,
@@ -200,6 +202,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     createLoadShedding(config.http.maxInFlight, () => logger.warn('load shedding: too many requests in flight')),
     cors<cors.CorsRequest>({ origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false }),
     express.json({ limit: '100kb' }),
+    operationSpanMiddleware(),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const { requestId, traceId } = requestIdsFrom(req.headers);

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import { isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Context } from '../context.js';
 import { errorCodesOf, outcomeOf } from './operation.js';
 
@@ -17,8 +18,11 @@ export function operationLogPlugin(): ApolloServerPlugin<Context> {
           const ctx = rc.contextValue;
           const errorCodes = errorCodesOf(rc);
           const outcome = outcomeOf(rc);
+          // With tracing on, the operation span's trace id (the caller's, or a new trace) ties logs to traces.
+          const span = trace.getActiveSpan()?.spanContext();
+          const traceId = span && isSpanContextValid(span) ? span.traceId : ctx.traceId;
           const line = {
-            ...(ctx.traceId ? { traceId: ctx.traceId } : {}),
+            ...(traceId ? { traceId } : {}),
             operationName: rc.operationName ?? null,
             operationType: rc.operation?.operation ?? null,
             outcome,
