@@ -60,6 +60,8 @@ export interface Config {
   };
   /** OpenTelemetry tracing is configured through the standard OTEL_* variables. */
   tracing: boolean;
+  /** GraphOS usage reporting (APOLLO_KEY + APOLLO_GRAPH_REF); absent: off. */
+  apollo: { key: string; graphRef: string } | undefined;
   /** Serve Prometheus metrics at GET /metrics. */
   metricsEnabled: boolean;
   graphql: {
@@ -158,6 +160,14 @@ const EnvSchema = z.object({
     .optional(),
   OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
+  APOLLO_KEY: z.string().trim().min(1).optional(),
+  APOLLO_GRAPH_REF: z
+    .string()
+    .regex(/^[\w-]+(@[\w-]+)?$/, 'must be graph-id@variant')
+    .optional(),
+}).refine((e) => (e.APOLLO_KEY === undefined) === (e.APOLLO_GRAPH_REF === undefined), {
+  message: 'must be set together with APOLLO_KEY (both or neither)',
+  path: ['APOLLO_GRAPH_REF'],
 });
 
 /** Tracing is on when an exporter is named (other than `none`) or an OTLP endpoint is given. */
@@ -212,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBodyBytes: e.ACEFONE_MAX_BODY_BYTES,
     },
     tracing: tracingConfigured(e),
+    apollo: e.APOLLO_KEY && e.APOLLO_GRAPH_REF ? { key: e.APOLLO_KEY, graphRef: e.APOLLO_GRAPH_REF } : undefined,
     metricsEnabled: e.METRICS_ENABLED,
     graphql: {
       // Safe by default: introspection only when asked for, in development, or in demo mode.

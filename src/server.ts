@@ -19,6 +19,7 @@ import { createContext, type Context } from './context.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
+import { usageReportingPlugins, type UsageReportingOverrides } from './observability/graphos.js';
 import { createMetrics, type Metrics } from './observability/metrics.js';
 import { operationLogPlugin } from './observability/operation-log.js';
 import { operationSpanMiddleware, operationSpanPlugin } from './observability/operation-span.js';
@@ -50,6 +51,8 @@ export interface ServerDeps {
   state?: GatewayState;
   /** This server's metrics; pass its upstreamObserver to createHttp() to get upstream metrics. */
   metrics?: Metrics;
+  /** Tests only: where GraphOS usage reports go. */
+  usageReporting?: UsageReportingOverrides;
 }
 
 export interface GatewayServer {
@@ -174,7 +177,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       noStore,
       operationLogPlugin(),
       metrics.plugin,
+      ...usageReportingPlugins(config, deps.usageReporting),
     ],
+    ...(config.apollo ? { apollo: config.apollo } : {}),
     logger: {
       debug: (m) => logger.debug(m),
       info: (m) => logger.info(m),

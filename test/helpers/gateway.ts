@@ -1,4 +1,4 @@
-import { createServer, type GatewayServer } from '../../src/server.js';
+import { createServer, type GatewayServer, type ServerDeps } from '../../src/server.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
@@ -41,6 +41,8 @@ export async function startGateway(
     env?: Record<string, string>;
     /** The gateway's clock for token lifetimes (the simulator keeps real time). */
     now?: () => number;
+    /** Extra server dependencies (e.g. a loopback GraphOS ingress). */
+    deps?: Pick<ServerDeps, 'usageReporting'>;
   } = {},
 ): Promise<TestGateway> {
   const sim = await createSimulator({ now: NOW, records: 600, ...options.sim });
@@ -77,6 +79,7 @@ export async function startGateway(
     metrics,
     http,
     credentials: createCredentialSource(auth, { http, logger, now: options.now }),
+    ...options.deps,
   });
   const port = await server.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}/graphql`;
