@@ -27,6 +27,7 @@ import { requestIdsFrom } from './observability/request-id.js';
 import { partialErrorsPlugin } from './partial-errors.js';
 import { createRequestLimits } from './request-limits.js';
 import { resolvers } from './resolvers.js';
+import { sandboxDefaults } from './sandbox.js';
 import { ErrorCode } from './upstream/errors.js';
 import { requireCredentialPlugin } from './upstream/require-credential.js';
 import { requireRouterSecret } from './router-secret.js';
@@ -64,26 +65,6 @@ export interface GatewayServer {
   /** Graceful stop: /readyz turns 503, in-flight requests finish, then the server closes. */
   stop(): Promise<void>;
 }
-
-const EXAMPLE_OPERATION = `# Newest calls first. Page on with pageInfo.endCursor as "after".
-query RecentCalls($first: Int = 10, $after: String) {
-  callRecords(first: $first, after: $after) {
-    totalCount
-    pageInfo { hasNextPage endCursor }
-    nodes {
-      callId
-      startedAt
-      direction
-      status
-      clientNumber
-      agentName
-      callDuration
-      circle { operator circle }
-      callFlow { kind type time name number }
-    }
-  }
-}
-`;
 
 /** Masks anything that is not one of our GraphQL errors: no stack, no message from a library or a bug. */
 function createFormatError(logger: Logger) {
@@ -146,7 +127,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   const landingPage: ApolloServerPlugin<Context> = config.graphql.introspection
     ? ApolloServerPluginLandingPageLocalDefault({
         embed: { initialState: { pollForSchemaUpdates: false } },
-        document: EXAMPLE_OPERATION,
+        ...sandboxDefaults(config),
         footer: false,
       })
     : ApolloServerPluginLandingPageProductionDefault({ footer: false });
