@@ -144,10 +144,10 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     formatError: createFormatError(logger),
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
-    // main.ts owns the signals (exit code 0 after the drain); Apollo would re-raise SIGTERM.
+    // boot.ts owns the signals (exit code 0 after the drain); Apollo would re-raise SIGTERM.
     stopOnTerminationSignals: false,
     plugins: [
-      // Past the grace period the upstream calls are aborted (main.ts); this bound lets their errors be written.
+      // Past the grace period the upstream calls are aborted (boot.ts); this bound lets their errors be written.
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.http.shutdownGraceMs + 2000 }),
       landingPage,
       operationSpanPlugin(),
