@@ -31,10 +31,15 @@ export function upstreamCostEstimator(pageSize: number, defaultPageSize = 20): C
         return 1;
       case 'Query.callRecord':
         return 1 + childComplexity;
+      // Repeated ids are fetched once (the loader deduplicates), so only distinct ids count.
       case 'Query.callRecordsByCallIds':
-        return (Array.isArray(args.callIds) ? args.callIds.length : 1) + childComplexity;
+        return (Array.isArray(args.callIds) ? new Set(args.callIds).size : 1) + childComplexity;
       case 'Query._entities':
-        return (Array.isArray(args.representations) ? args.representations.length : 1) + childComplexity;
+        return (
+          (Array.isArray(args.representations)
+            ? new Set(args.representations.map((r: { callId?: unknown }) => String(r?.callId))).size
+            : 1) + childComplexity
+        );
       default:
         return childComplexity;
     }

@@ -54,6 +54,13 @@ describe('operation limits', () => {
     expect(gw.sim.count(RECORDS)).toBe(0);
   });
 
+  it('counts repeated ids once, as the loader fetches them once', async () => {
+    const target = gw.sim.records()[0]!.call_id;
+    const r = await gql(`query($ids: [ID!]!) { callRecordsByCallIds(callIds: $ids) { callId } }`, { ids: Array(150).fill(target) });
+    expect(r.status).toBe(200);
+    expect(r.json.errors).toBeUndefined();
+  });
+
   it('counts first/last given through variables, per alias', async () => {
     const local = await startGateway({ sim: { records: 50 }, env: { GRAPHQL_MAX_COST: '10' } });
     try {
