@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { CallRecordFilter } from '../__generated__/resolvers-types.js';
 import { badUserInput } from '../upstream/errors.js';
 import type { CallRecordPage, CallsApi, QueryParams } from './api.js';
-import { filterToParams, filterWindow, type FilterOptions } from './filter.js';
+import { filterKey, filterToParams, filterWindow, type FilterOptions } from './filter.js';
 import type { CallRecordModel } from './model.js';
 import { decodeCursor, encodeCursor, fingerprint, planPages, type Cursor } from './pagination.js';
 
@@ -157,7 +157,7 @@ export async function resolveConnection(
   checkArgs(args, options.maxPageSize);
   const window = filterWindow(args.filter);
   const filterParams = filterToParams(args.filter, options, window);
-  const fp = fingerprint(filterParams.map(([k, v]) => `${k}=${v}`).join('&'));
+  const fp = fingerprint(filterKey(filterParams));
   const params = (w: { from?: Date; to?: Date }) => filterToParams(args.filter, options, w);
   const atMost = (a: Date | undefined, sec: number | null) =>
     sec === null ? a : a && a.getTime() < sec * 1000 ? a : new Date(sec * 1000);

@@ -86,7 +86,7 @@ export function filterToParams(
   return out;
 }
 
-/** A stable fingerprint of a filter, so a cursor can be refused when used with another filter. */
+/** A filter's wire params as one stable string (fingerprinted into cursors, so a cursor used with another filter is refused). */
 export function filterKey(params: QueryParams): string {
   return params.map(([k, v]) => `${k}=${v}`).join('&');
 }
