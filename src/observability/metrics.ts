@@ -94,7 +94,7 @@ export function createMetrics(): Metrics {
   });
   const upstreamDuration = new Histogram({
     name: `${PREFIX}upstream_request_duration_seconds`,
-    help: 'Latency of one upstream HTTP attempt, to response headers.',
+    help: 'Latency of one upstream HTTP attempt, until its body is read.',
     labelNames: ['endpoint'] as const,
     buckets: LATENCY_BUCKETS,
     registers,

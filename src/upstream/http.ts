@@ -6,7 +6,7 @@ import { createUpstreamGuard, retryAfterMs, type UpstreamObserver } from './guar
 export { retryAfterMs };
 
 export interface HttpOptions {
-  /** Injected in tests and benchmarks; defaults to the global fetch. */
+  /** Injected in tests and benchmarks; by default requests go through undici's `request()` on the pool. */
   fetch?: typeof fetch;
   /** Counter hooks (retries, limiter waits, breaker transitions). */
   observer?: UpstreamObserver;
@@ -28,7 +28,8 @@ export function createUpstreamPool(config: Pick<Config['upstream'], 'maxConnecti
  * The one ky instance that speaks to the upstream: base URL, JSON accept header, per-attempt timeout, and
  * retries of idempotent GETs on network errors, timeouts, 408, 429 and 5xx with jittered exponential backoff.
  * A `Retry-After` is honoured up to `maxRetryAfterMs`; a longer one fails fast instead of holding the request.
- * Every attempt goes through the guard (per-credential limiter, per-host breaker, checked and capped body);
+ * Every attempt goes through the guard (per-credential limiter, per-host breaker, checked and capped body,
+ * undici's `request()` on the keep-alive pool);
  * `totalTimeout` bounds one call's attempts, backoffs and body reads together.
  */
 export function createHttp(config: Config['upstream'], options: HttpOptions = {}): KyInstance {
@@ -39,10 +40,10 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
     breakerResetMs: config.breakerResetMs,
     maxBodyBytes: config.maxBodyBytes,
     maxRetryAfterMs: config.maxRetryAfterMs,
-    bodyHoldMs: config.timeoutMs,
     ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    dispatcher: options.dispatcher ?? createUpstreamPool(config),
   });
   return ky.create({
     baseUrl: `${config.baseUrl}/`,
@@ -50,8 +51,6 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
     totalTimeout: config.deadlineMs,
     headers: { accept: 'application/json' },
     fetch: guard.fetch,
-    // A fetch-only option: ky hands it to fetch() (through the guard) as is.
-    dispatcher: options.dispatcher ?? createUpstreamPool(config),
     retry: {
       limit: config.retries,
       methods: ['get'],

@@ -1,4 +1,4 @@
-import type { AttemptResult, UpstreamObserver } from './guard.js';
+import type { AttemptResult, Transport, UpstreamObserver } from './guard.js';
 
 const ENDPOINTS: Record<string, string> = {
   '/v1/call/records': 'call_records',
@@ -20,15 +20,15 @@ function failureOf(error: unknown): AttemptResult {
   return 'network_error';
 }
 
-/** Wraps the fetch that goes on the wire: start, status (or failure) and latency of every attempt. */
-export function observeAttempts(fetchImpl: typeof fetch, observer: UpstreamObserver): typeof fetch {
-  if (!observer.attemptStarted && !observer.attemptFinished) return fetchImpl;
-  return async (input, init) => {
-    const endpoint = endpointOf(input instanceof Request ? input.url : String(input));
+/** Wraps the transport that goes on the wire: start, status (or failure) and latency of every attempt. */
+export function observeAttempts(transport: Transport, observer: UpstreamObserver): Transport {
+  if (!observer.attemptStarted && !observer.attemptFinished) return transport;
+  return async (request, signal) => {
+    const endpoint = endpointOf(request.url);
     const start = performance.now();
     observer.attemptStarted?.({ endpoint });
     try {
-      const response = await fetchImpl(input, init);
+      const response = await transport(request, signal);
       observer.attemptFinished?.({ endpoint, result: response.status, seconds: (performance.now() - start) / 1000 });
       return response;
     } catch (error) {

@@ -8,7 +8,6 @@ const base: Omit<GuardOptions, 'fetch'> = {
   breakerResetMs: 10_000,
   maxBodyBytes: 1000,
   maxRetryAfterMs: 10_000,
-  bodyHoldMs: 10_000,
 };
 
 const tick = () => new Promise((r) => setTimeout(r, 20));
