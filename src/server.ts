@@ -16,6 +16,7 @@ import { GraphQLError, parse, type DocumentNode, type GraphQLFormattedError } fr
 import type { KyInstance } from 'ky';
 import type { Config } from './config.js';
 import { createContext, type Context } from './context.js';
+import { compiledExecution } from './execution.js';
 import type { CredentialSource } from './upstream/auth.js';
 import type { Logger } from './logger.js';
 import { createLoadShedding } from './load-shedding.js';
@@ -121,6 +122,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
   };
   const app = express();
   app.disable('x-powered-by');
+  // No ETag: GraphQL responses are POSTs marked no-store, so hashing each body (a SHA-1 of ~20 kB for a 20-record
+  // page) would buy nothing.
+  app.disable('etag');
   const httpServer = http.createServer(app);
   let draining = false;
 
@@ -133,8 +137,9 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
     : ApolloServerPluginLandingPageProductionDefault({ footer: false });
 
   const limits = createRequestLimits(config);
+  const typeDefs = loadTypeDefs();
   const apollo = new ApolloServer<Context>({
-    schema: buildSubgraphSchema([{ typeDefs: loadTypeDefs(), resolvers: resolvers as never }]),
+    gateway: compiledExecution(() => buildSubgraphSchema([{ typeDefs, resolvers: resolvers as never }])),
     introspection: config.graphql.introspection,
     // Explicit, so production safety never depends on NODE_ENV being set.
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
