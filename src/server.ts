@@ -163,7 +163,7 @@ export async function createServer(deps: ServerDeps): Promise<GatewayServer> {
       noStore,
       operationLogPlugin(),
       metrics.plugin,
-      ...usageReportingPlugins(config, deps.usageReporting),
+      ...(await usageReportingPlugins(config, deps.usageReporting)),
     ],
     ...(config.apollo ? { apollo: config.apollo } : {}),
     logger: {
