@@ -76,6 +76,18 @@ describe('operation limits', () => {
     }
   });
 
+  it('prices the same document anew when a variable that changes its cost changes (estimates are cached)', async () => {
+    const ids = Array.from({ length: 101 }, (_, i) => `id-${i}`);
+    const q = `query($ids: [ID!]!, $all: Boolean!) { callRecordsByCallIds(callIds: $ids) @include(if: $all) { callId } }`;
+    const codes: unknown[] = [];
+    for (const all of [true, false, true]) codes.push(code(await gql(q, { ids, all })));
+    expect(codes).toEqual(['QUERY_TOO_COMPLEX', undefined, 'QUERY_TOO_COMPLEX']);
+    // Ids that stay under the budget, then ones that do not, in the same document.
+    const few = await gql(q, { ids: ids.slice(0, 3), all: true });
+    expect(code(few)).not.toBe('QUERY_TOO_COMPLEX');
+    expect(code(await gql(q, { ids, all: true }))).toBe('QUERY_TOO_COMPLEX');
+  });
+
   it('limits depth', async () => {
     const local = await startGateway({ sim: { records: 5 }, env: { GRAPHQL_MAX_DEPTH: '3' } });
     try {
