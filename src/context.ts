@@ -61,7 +61,7 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
     timeZone: config.upstream.timeZone,
     credential,
     // One deadline for all upstream work of this request (under the router's subgraph timeout).
-    signal: AbortSignal.timeout(config.upstream.deadlineMs),
+    deadline: Date.now() + config.upstream.deadlineMs,
     onRequest: () => {
       stats.upstreamRequests++;
     },

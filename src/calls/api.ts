@@ -35,8 +35,12 @@ export interface CallsApiDeps {
   credential: Credential;
   /** Called once per upstream request issued (for request accounting). */
   onRequest?: () => void;
-  /** Aborts this request's upstream work (its deadline, or the client going away). */
-  signal?: AbortSignal;
+  /**
+   * When this request's upstream work must be over (ms epoch): each call gets the time left as ky's
+   * `totalTimeout` (attempts, backoffs and body together), and none starts after it. A time budget rather than
+   * an AbortSignal, so ky needs no combined signal per call.
+   */
+  deadline?: number;
 }
 
 class Unauthorized extends Error {
@@ -71,13 +75,15 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
       try {
         const get = async () => {
           const token = await deps.credential.token();
+          const left = deps.deadline === undefined ? undefined : deps.deadline - Date.now();
+          if (left !== undefined && left <= 0) throw new DOMException('the request deadline has passed', 'TimeoutError');
           deps.onRequest?.();
           try {
             return await deps.http
               .get('v1/call/records', {
                 searchParams: params as Array<[string, string]>,
                 headers: { authorization: `Bearer ${token}` },
-                ...(deps.signal ? { signal: deps.signal } : {}),
+                ...(left !== undefined ? { totalTimeout: left } : {}),
                 // Forwarded by ky to the guard's fetch: the limiter budget this request spends.
                 ...({ [CREDENTIAL_OPTION]: deps.credential.id } as Options),
               })

@@ -178,12 +178,16 @@ export interface UpstreamGuard {
 
 export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
   const observer = options.observer ?? {};
+  const dispatcher = options.fetch ? undefined : (options.dispatcher ?? new Agent());
   const send = observeAttempts(
-    options.fetch
-      ? fetchTransport(options.fetch, options.maxBodyBytes)
-      : undiciTransport(options.dispatcher ?? new Agent(), options.maxBodyBytes),
+    dispatcher ? undiciTransport(dispatcher, options.maxBodyBytes) : fetchTransport(options.fetch!, options.maxBodyBytes),
     observer,
   );
+  // At the end of the shutdown grace period, closing the pool aborts every request still on it (no signal to
+  // combine per request); requests that had not started yet fail fast on the check below.
+  options.shutdownSignal?.addEventListener('abort', () => void dispatcher?.destroy().catch(() => {}), { once: true });
+  const signalOf = (request: Request): AbortSignal =>
+    options.shutdownSignal && !dispatcher ? AbortSignal.any([request.signal, options.shutdownSignal]) : request.signal;
   const lanes = new Map<string, Lane>();
   const breakers = new Map<string, CircuitBreakerPolicy>();
 
@@ -220,7 +224,7 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
   const guarded = async (input: Request | string | URL, init?: RequestInit & { [CREDENTIAL_OPTION]?: string }): Promise<Response> => {
     const { [CREDENTIAL_OPTION]: credentialId = 'anonymous', ...rest } = init ?? {};
     const request = input instanceof Request ? input : new Request(input, rest);
-    const signal = options.shutdownSignal ? AbortSignal.any([request.signal, options.shutdownSignal]) : request.signal;
+    const signal = signalOf(request);
     const fail = (reason: 'breaker-open' | 'retry-after' | 'shutdown', error: Error): never => {
       observer.rejected?.({ reason });
       throw error;
@@ -233,7 +237,9 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
     const blocked = lane.blockedUntil - started;
     if (blocked > options.maxRetryAfterMs) fail('retry-after', new UpstreamRateLimitedError('Retry-After beyond the cap'));
     if (blocked > 0)
-      await sleep(blocked, undefined, { signal }).catch((error: unknown) => {
+      await sleep(blocked, undefined, {
+        signal: options.shutdownSignal ? AbortSignal.any([signal, options.shutdownSignal]) : signal,
+      }).catch((error: unknown) => {
         if (options.shutdownSignal?.aborted) fail('shutdown', new GatewayStoppingError('gateway is stopping'));
         throw error;
       });
@@ -241,6 +247,7 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
     return lane.queue
       .add(
         async () => {
+          if (options.shutdownSignal?.aborted) fail('shutdown', new GatewayStoppingError('gateway is stopping'));
           const waited = Date.now() - started;
           if (waited > 5) observer.rateLimitWait?.({ credentialId, waitedMs: waited });
           const breaker = breakerFor(new URL(request.url).host);
