@@ -136,7 +136,8 @@ export function fetchTransport(fetchImpl: typeof fetch, maxBodyBytes: number): T
  * The transport the gateway uses: undici's `request()` on the upstream pool. It skips what `fetch` adds for a
  * browser's sake (a second `Request`, WHATWG body streams; ~0.1 ms of CPU per call, a third of a lookup's), and
  * reports failures as `fetch` does, so ky retries them alike: a network failure is `TypeError('fetch failed')`
- * and an abort rejects with the signal's reason.
+ * and an abort rejects with the signal's reason. Unlike `fetch`, it follows no redirect: the API does not send
+ * any, and a 3xx is reported as a rejection rather than carrying the bearer token to wherever it points.
  */
 export function undiciTransport(dispatcher: Dispatcher, maxBodyBytes: number): Transport {
   return async (request, signal) => {
