@@ -7,11 +7,12 @@
  *   GET  /list?first=250&to=<Y-m-d H:i:s> the gateway's 3 concurrent pages, skip 1  (callRecords(first: 250, after))
  *   POST /lookups {"ids": [...]}          one GET per id, 6 at a time              (50 aliased callRecord)
  *
- * Env: UPSTREAM_URL, UPSTREAM_TOKEN, PORT, CONCURRENCY (6), MAX_CONNECTIONS (32). Plain erasable TypeScript
+ * Env: UPSTREAM_URL, UPSTREAM_TOKEN, PORT, CONCURRENCY (6), MAX_CONNECTIONS (32), FLOOR_CLIENT (`fetch`, the
+ * plain proxy's client; `request`: undici's `request()`, the transport the gateway uses). Plain erasable TypeScript
  * with no relative imports, so Node runs it as is.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { Agent } from 'undici';
+import { Agent, request } from 'undici';
 
 type Row = Record<string, unknown>;
 
@@ -20,7 +21,17 @@ const token = process.env.UPSTREAM_TOKEN ?? 'demo-token';
 const concurrency = Number(process.env.CONCURRENCY ?? 6);
 const dispatcher = new Agent({ connections: Number(process.env.MAX_CONNECTIONS ?? 32), keepAliveTimeout: 30_000 });
 
+const useRequest = process.env.FLOOR_CLIENT === 'request';
+
 async function get(params: Array<[string, string]>): Promise<{ count: number; results: Row[] }> {
+  if (useRequest) {
+    const res = await request(`${upstream}/v1/call/records?${new URLSearchParams(params)}`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${token}` },
+      dispatcher,
+    });
+    if (res.statusCode !== 200) throw new Error(`upstream ${res.statusCode}`);
+    return (await res.body.json()) as { count: number; results: Row[] };
+  }
   const res = await fetch(`${upstream}/v1/call/records?${new URLSearchParams(params)}`, {
     headers: { accept: 'application/json', authorization: `Bearer ${token}` },
     dispatcher,

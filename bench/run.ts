@@ -8,7 +8,8 @@
  *
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per measurement (5), BENCH_CONNECTIONS (8), BENCH_ONLY (comma
  * list of scenario names), GATEWAY_ENV (extra `K=V,K=V` for the gateway), GATEWAY_NODE_ARGS (e.g. `--cpu-prof
- * --cpu-prof-dir=/tmp/prof` to profile it), BENCH_JSON (file for the raw rounds). Linux only (/proc).
+ * --cpu-prof-dir=/tmp/prof` to profile it), BENCH_JSON (file for the raw rounds), BENCH_FLOOR_CLIENT (`fetch`, or
+ * `request` for a floor on undici's request(), the gateway's transport). Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -436,7 +437,7 @@ async function main(): Promise<void> {
   const floor = await startProcess(
     'floor',
     ['--disable-warning=ExperimentalWarning', 'bench/floor.ts'],
-    { UPSTREAM_URL: sim.url, UPSTREAM_TOKEN: TOKEN },
+    { UPSTREAM_URL: sim.url, UPSTREAM_TOKEN: TOKEN, FLOOR_CLIENT: process.env.BENCH_FLOOR_CLIENT ?? 'fetch' },
     floorPort,
     `http://127.0.0.1:${floorPort}`,
   );
