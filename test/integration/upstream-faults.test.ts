@@ -91,6 +91,14 @@ describe('timeouts and deadlines', () => {
     expect(codes(res)).toEqual(['UPSTREAM_TIMEOUT']);
   });
 
+  it('retries an attempt whose body stalled, and serves the data', async () => {
+    const { sim, gql } = await start({ ACEFONE_RETRIES: '1', ACEFONE_TIMEOUT_MS: '500' });
+    sim.fault({ path: RECORDS, stallBodyMs: 30_000, times: 1 });
+    const res = await gql(LIST);
+    expect(codes(res)).toEqual([]);
+    expect(sim.count(RECORDS)).toBe(2);
+  });
+
   it('stops retrying at the request deadline', async () => {
     // Attempts time out at 500 ms; the deadline (800 ms) falls inside the second attempt, so no third is made.
     const { sim, gql } = await start({ ACEFONE_TIMEOUT_MS: '500', ACEFONE_DEADLINE_MS: '800' });
