@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { getNamedType, isLeafType, isObjectType, parse, type GraphQLObjectType } from 'graphql';
+import { getIntrospectionQuery, getNamedType, isLeafType, isObjectType, parse, type GraphQLObjectType } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { COMPILE_AFTER_RUNS } from '../../src/execution.js';
 import { resolvers } from '../../src/resolvers.js';
 import { loadTypeDefs } from '../../src/server.js';
 import { RECORDS_PATH } from '../../src/simulator/index.js';
@@ -16,7 +17,10 @@ import { startGateway, type TestGateway } from '../helpers/gateway.js';
 
 let gw: TestGateway;
 beforeAll(async () => {
-  gw = await startGateway({ sim: { records: 60 }, env: { APOLLO_INLINE_TRACES: 'true', CALL_CACHE_TTL_MS: '0' } });
+  gw = await startGateway({
+    sim: { records: 60 },
+    env: { APOLLO_INLINE_TRACES: 'true', CALL_CACHE_TTL_MS: '0', GRAPHQL_INTROSPECTION: 'true' },
+  });
 });
 afterAll(() => gw.close());
 
@@ -34,14 +38,18 @@ async function ask(query: string, variables: Record<string, unknown>, trace: boo
   return { status: res.status, body: (await res.json()) as Answer['body'] };
 }
 
-/** The same request through graphql-js (traced) and compiled (untraced); `before` runs before each. */
+/** The same request through graphql-js (traced) and compiled (untraced, once hot); `before` runs before each. */
 async function both(query: string, variables: Record<string, unknown> = {}, before: () => void = () => {}) {
   // Anything graphql-jit cannot compile would run on graphql-js too, and the comparison would prove nothing.
   expect(isCompiledQuery(compileQuery(schema, parse(query)))).toBe(true);
   before();
   const interpreted = await ask(query, variables, true);
-  before();
-  const compiled = await ask(query, variables, false);
+  // A document is compiled once it has run COMPILE_AFTER_RUNS times; the answer compared is the compiled one.
+  let compiled!: Answer;
+  for (let i = 0; i <= COMPILE_AFTER_RUNS; i++) {
+    before();
+    compiled = await ask(query, variables, false);
+  }
   const { ftv1, ...otherExtensions } = interpreted.body.extensions ?? {};
   expect(typeof ftv1).toBe('string'); // this one really ran on graphql-js, with field hooks
   const withoutTrace = {
@@ -104,6 +112,14 @@ describe('compiled execution answers exactly as graphql-js', () => {
     expect(compiled.body.data).toEqual({ _entities: [{ __typename: 'CallRecord', callId: a!.call_id, status: expect.any(String) }, null] });
   });
 
+  it("Sandbox's introspection query and the router's schema fetch", async () => {
+    for (const query of [getIntrospectionQuery({ descriptions: true, inputValueDeprecation: true }), '{ _service { sdl } }']) {
+      const { interpreted, compiled } = await both(query);
+      expect(compiled).toEqual(interpreted);
+      expect(compiled.body.errors).toBeUndefined();
+    }
+  });
+
   it('an upstream failure: same message, path, locations and code', async () => {
     const [a] = gw.sim.records();
     const query = `query One($a: ID!) {\n  ok: callRecords(first: 1) { totalCount }\n  broken: callRecord(callId: $a) { callId }\n}`;
@@ -127,10 +143,14 @@ describe('compiled execution answers exactly as graphql-js', () => {
 });
 
 describe('per-field hooks', () => {
-  it('an inline trace for the router still times every resolved field', async () => {
-    const { ftv1 } = await both(`{ callRecords(first: 2) { edges { node { callId agentName } } } }`);
+  it('an inline trace for the router still times every resolved field, even for a compiled document', async () => {
+    const query = `{ callRecords(first: 2) { edges { node { callId agentName } } } }`;
+    for (let i = 0; i <= COMPILE_AFTER_RUNS; i++) await ask(query, {}, false); // compiled from here on
+    const traced = await ask(query, {}, true);
+    const ftv1 = traced.body.extensions?.ftv1;
+    expect(typeof ftv1).toBe('string');
     // The trace is a protobuf: each resolved field is a node that carries its response name.
-    const trace = Buffer.from(ftv1, 'base64').toString('latin1');
+    const trace = Buffer.from(ftv1 as string, 'base64').toString('latin1');
     for (const field of ['callRecords', 'edges', 'node', 'callId', 'agentName']) expect(trace).toContain(field);
   });
 });
