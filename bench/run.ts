@@ -369,14 +369,16 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
     const xs = rounds.map((r) => r[scenario]?.[key]).filter((x): x is number => x !== undefined);
     return xs.length ? median(xs) : undefined;
   };
+  /** Median of the per-round ratios, with their range: the spread says how far to trust the median. */
   const ratio = (scenario: string) => {
     const xs = rounds
       .map((r) => (r[scenario] ? r[scenario]['gw.cpuPerQuery']! / r[scenario]['floor.cpuPerQuery']! : undefined))
       .filter((x): x is number => x !== undefined);
-    return xs.length ? median(xs) : undefined;
+    if (!xs.length) return '–';
+    return xs.length > 1 ? `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})` : fmt(xs[0]);
   };
   const lines: string[] = [];
-  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, medians`);
+  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
   lines.push('');
   lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
@@ -386,7 +388,7 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
       const x = (k: string, d = 2) => fmt(med(s, `${t}.${k}`), d);
       const label = s === 'same200' ? 'same200 (per burst of 200)' : s;
       lines.push(
-        `| ${label} | ${t === 'gw' ? 'gateway' : 'floor'} | ${x('rps', 0)} | ${x('p50')} | ${x('p99')} | ${x('cpuPerQuery', 3)} | ${t === 'gw' && s !== 'same200' ? fmt(ratio(s)) : ''} | ${x('upstreamPerQuery', 2)} | ${x('connsPerQuery', 3)} | ${x('peakRssMiB', 0)} |`,
+        `| ${label} | ${t === 'gw' ? 'gateway' : 'floor'} | ${x('rps', 0)} | ${x('p50')} | ${x('p99')} | ${x('cpuPerQuery', 3)} | ${t === 'gw' && s !== 'same200' ? ratio(s) : ''} | ${x('upstreamPerQuery', 2)} | ${x('connsPerQuery', 3)} | ${x('peakRssMiB', 0)} |`,
       );
     }
   }
