@@ -117,7 +117,7 @@ async function readCapped(body: AsyncIterable<Uint8Array>, max: number): Promise
 export type Transport = (request: Request, signal: AbortSignal) => Promise<Response>;
 
 /** A transport over any `fetch` (tests inject one). */
-export function fetchTransport(fetchImpl: typeof fetch, maxBodyBytes: number): Transport {
+function fetchTransport(fetchImpl: typeof fetch, maxBodyBytes: number): Transport {
   return async (request, signal) => {
     const response = await fetchImpl(request, { signal });
     try {
@@ -139,7 +139,7 @@ export function fetchTransport(fetchImpl: typeof fetch, maxBodyBytes: number): T
  * and an abort rejects with the signal's reason. Unlike `fetch`, it follows no redirect: the API does not send
  * any, and a 3xx is reported as a rejection rather than carrying the bearer token to wherever it points.
  */
-export function undiciTransport(dispatcher: Dispatcher, maxBodyBytes: number): Transport {
+function undiciTransport(dispatcher: Dispatcher, maxBodyBytes: number): Transport {
   return async (request, signal) => {
     const url = new URL(request.url);
     const headers: Record<string, string> = {};
@@ -239,7 +239,7 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
     if (blocked > options.maxRetryAfterMs) fail('retry-after', new UpstreamRateLimitedError('Retry-After beyond the cap'));
     if (blocked > 0)
       await sleep(blocked, undefined, {
-        signal: options.shutdownSignal ? AbortSignal.any([signal, options.shutdownSignal]) : signal,
+        signal: options.shutdownSignal ? AbortSignal.any([request.signal, options.shutdownSignal]) : request.signal,
       }).catch((error: unknown) => {
         if (options.shutdownSignal?.aborted) fail('shutdown', new GatewayStoppingError('gateway is stopping'));
         throw error;

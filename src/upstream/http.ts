@@ -42,8 +42,7 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
     maxRetryAfterMs: config.maxRetryAfterMs,
     ...(options.shutdownSignal ? { shutdownSignal: options.shutdownSignal } : {}),
     ...(options.observer ? { observer: options.observer } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    dispatcher: options.dispatcher ?? createUpstreamPool(config),
+    ...(options.fetch ? { fetch: options.fetch } : { dispatcher: options.dispatcher ?? createUpstreamPool(config) }),
   });
   return ky.create({
     baseUrl: `${config.baseUrl}/`,
