@@ -80,8 +80,8 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
           deps.onRequest?.();
           try {
             return await deps.http
-              .get('v1/call/records', {
-                searchParams: params as Array<[string, string]>,
+              // The query string is part of the input: given as searchParams, ky would build its Request twice.
+              .get(`v1/call/records?${new URLSearchParams(params as Array<[string, string]>)}`, {
                 headers: { authorization: `Bearer ${token}` },
                 ...(left !== undefined ? { totalTimeout: left } : {}),
                 // Forwarded by ky to the guard's fetch: the limiter budget this request spends.

@@ -45,7 +45,8 @@ export function createHttp(config: Config['upstream'], options: HttpOptions = {}
     ...(options.fetch ? { fetch: options.fetch } : { dispatcher: options.dispatcher ?? createUpstreamPool(config) }),
   });
   return ky.create({
-    baseUrl: `${config.baseUrl}/`,
+    // A prefix is joined as a string; a baseUrl would cost ky a WHATWG Request per call to resolve it.
+    prefix: config.baseUrl,
     timeout: config.timeoutMs,
     totalTimeout: config.deadlineMs,
     headers: { accept: 'application/json' },

@@ -1,0 +1,49 @@
+import { describe, expect, it } from '@jest/globals';
+import { createCallsApi } from '../../src/calls/api.js';
+import { loadConfig } from '../../src/config.js';
+import { createHttp } from '../../src/upstream/http.js';
+
+/** The request the upstream receives for one page, with ACEFONE_BASE_URL as given. */
+async function requestFor(baseUrl: string, params: Array<[string, string]>): Promise<Request> {
+  const seen: Request[] = [];
+  const fetch = (async (input: Request) => {
+    seen.push(input);
+    return new Response(JSON.stringify({ count: 0, limit: 1, page: 1, results: [] }), { headers: { 'content-type': 'application/json' } });
+  }) as typeof globalThis.fetch;
+  const config = loadConfig({ ACEFONE_BASE_URL: baseUrl, ACEFONE_API_TOKEN: 't' });
+  const api = createCallsApi({
+    http: createHttp(config.upstream, { fetch }),
+    timeZone: 'Asia/Kolkata',
+    credential: { id: 'static:x', token: async () => 'secret-token' },
+  });
+  await api.listCallRecords(params);
+  expect(seen).toHaveLength(1);
+  return seen[0]!;
+}
+
+describe('the upstream request URL', () => {
+  it('keeps a path in ACEFONE_BASE_URL (an API behind a proxy prefix) and encodes every parameter', async () => {
+    const req = await requestFor('https://proxy.example/acefone/', [
+      ['from_date', '2026-11-01 00:00:00'],
+      ['call_id', 'a+b&c=d'],
+      ['page', '2'],
+      ['limit', '100'],
+    ]);
+    const url = new URL(req.url);
+    expect(url.origin + url.pathname).toBe('https://proxy.example/acefone/v1/call/records');
+    expect([...url.searchParams]).toEqual([
+      ['from_date', '2026-11-01 00:00:00'],
+      ['call_id', 'a+b&c=d'],
+      ['page', '2'],
+      ['limit', '100'],
+    ]);
+    expect(req.method).toBe('GET');
+    expect(req.headers.get('authorization')).toBe('Bearer secret-token');
+    expect(req.headers.get('accept')).toBe('application/json');
+  });
+
+  it('works with a bare host', async () => {
+    const req = await requestFor('https://api.acefone.in', [['page', '1']]);
+    expect(req.url).toBe('https://api.acefone.in/v1/call/records?page=1');
+  });
+});
