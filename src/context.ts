@@ -44,7 +44,7 @@ export interface Context {
 
 /** Builds one request's context: a pure function of the request and the injected dependencies. */
 export function createContext(deps: ContextDeps, req: IncomingMessage, requestId: string, traceId?: string): Context {
-  const { config } = deps;
+  const { config, observer } = deps;
   const stats = { upstreamRequests: 0 };
   let credential: Credential;
   let credentialError: GraphQLError | undefined;
@@ -65,6 +65,8 @@ export function createContext(deps: ContextDeps, req: IncomingMessage, requestId
     onRequest: () => {
       stats.upstreamRequests++;
     },
+    pageReads: deps.state.pageReads,
+    ...(observer ? { onPageRead: (joined: boolean) => observer.singleFlight('page', joined) } : {}),
   });
   return {
     requestId,

@@ -23,6 +23,14 @@ export interface CallRecordPage {
   positions?: number[];
 }
 
+/**
+ * Page reads in flight, shared by all requests of one server: a request that needs exactly the page another
+ * request (or itself) is already reading, under the same credential, waits for that read instead of sending
+ * its own. Only while in flight: nothing is kept once the upstream has answered, so no answer is older than
+ * the read it joined. Keys start with the credential's id, so one tenant never sees another's page.
+ */
+export type PageReads = Map<string, Promise<CallRecordPage>>;
+
 export interface CallsApi {
   /** `GET /v1/call/records` with the given params (page and limit included). */
   listCallRecords(params: QueryParams): Promise<CallRecordPage>;
@@ -41,6 +49,10 @@ export interface CallsApiDeps {
    * an AbortSignal, so ky needs no combined signal per call.
    */
   deadline?: number;
+  /** Shared page reads (see PageReads); without it every call is its own upstream request. */
+  pageReads?: PageReads;
+  /** Told whether a page read joined one in flight (metrics). */
+  onPageRead?: (joined: boolean) => void;
 }
 
 class Unauthorized extends Error {
@@ -70,54 +82,70 @@ function isRecord(v: unknown): v is CallRecordDto {
 }
 
 export function createCallsApi(deps: CallsApiDeps): CallsApi {
-  return {
-    async listCallRecords(params) {
-      try {
-        const get = async () => {
-          const token = await deps.credential.token();
-          const left = deps.deadline === undefined ? undefined : deps.deadline - Date.now();
-          if (left !== undefined && left <= 0) throw new DOMException('the request deadline has passed', 'TimeoutError');
-          deps.onRequest?.();
-          try {
-            return await deps.http
-              // The query string is part of the input: given as searchParams, ky would build its Request twice.
-              .get(`v1/call/records?${new URLSearchParams(params as Array<[string, string]>)}`, {
-                headers: { authorization: `Bearer ${token}` },
-                ...(left !== undefined ? { totalTimeout: left } : {}),
-                // Forwarded by ky to the guard's fetch: the limiter budget this request spends.
-                ...({ [CREDENTIAL_OPTION]: deps.credential.id } as Options),
-              })
-              .json<unknown>();
-          } catch (error) {
-            if (error instanceof HTTPError && error.response.status === 401) throw new Unauthorized(token, error);
-            throw error;
-          }
-        };
-        let body: unknown;
+  const read = async (query: string): Promise<CallRecordPage> => {
+    try {
+      const get = async () => {
+        const token = await deps.credential.token();
+        const left = deps.deadline === undefined ? undefined : deps.deadline - Date.now();
+        if (left !== undefined && left <= 0) throw new DOMException('the request deadline has passed', 'TimeoutError');
+        deps.onRequest?.();
         try {
-          body = await get();
+          return await deps.http
+            .get(query, {
+              headers: { authorization: `Bearer ${token}` },
+              ...(left !== undefined ? { totalTimeout: left } : {}),
+              // Forwarded by ky to the guard's fetch: the limiter budget this request spends.
+              ...({ [CREDENTIAL_OPTION]: deps.credential.id } as Options),
+            })
+            .json<unknown>();
         } catch (error) {
-          // A login token may expire mid-request: refresh once and retry once.
-          if (!(error instanceof Unauthorized)) throw error;
-          if (!deps.credential.refresh || !(await deps.credential.refresh(error.token))) throw error.cause;
-          body = await get().catch((e: unknown) => Promise.reject(e instanceof Unauthorized ? e.cause : e));
+          if (error instanceof HTTPError && error.response.status === 401) throw new Unauthorized(token, error);
+          throw error;
         }
-        const envelope = Envelope.safeParse(body);
-        if (!envelope.success) throw new UpstreamShapeError('call records envelope');
-        const { results } = envelope.data;
-        const records: CallRecordModel[] = [];
-        const positions: number[] = [];
-        const unreadable: number[] = [];
-        results.forEach((row, i) => {
-          if (!isRecord(row)) return void unreadable.push(i);
-          records.push(toCallRecord(row, deps.timeZone));
-          positions.push(i);
-        });
-        const page = { count: envelope.data.count, limit: envelope.data.limit, page: envelope.data.page, records };
-        return unreadable.length > 0 ? { ...page, unreadable, positions } : page;
+      };
+      let body: unknown;
+      try {
+        body = await get();
       } catch (error) {
-        throw toGraphQLError(error);
+        // A login token may expire mid-request: refresh once and retry once.
+        if (!(error instanceof Unauthorized)) throw error;
+        if (!deps.credential.refresh || !(await deps.credential.refresh(error.token))) throw error.cause;
+        body = await get().catch((e: unknown) => Promise.reject(e instanceof Unauthorized ? e.cause : e));
       }
+      const envelope = Envelope.safeParse(body);
+      if (!envelope.success) throw new UpstreamShapeError('call records envelope');
+      const { results } = envelope.data;
+      const records: CallRecordModel[] = [];
+      const positions: number[] = [];
+      const unreadable: number[] = [];
+      results.forEach((row, i) => {
+        if (!isRecord(row)) return void unreadable.push(i);
+        records.push(toCallRecord(row, deps.timeZone));
+        positions.push(i);
+      });
+      const page = { count: envelope.data.count, limit: envelope.data.limit, page: envelope.data.page, records };
+      return unreadable.length > 0 ? { ...page, unreadable, positions } : page;
+    } catch (error) {
+      throw toGraphQLError(error);
+    }
+  };
+  return {
+    listCallRecords(params) {
+      // The query string is part of ky's input: given as searchParams, ky would build its Request twice.
+      const query = `v1/call/records?${new URLSearchParams(params as Array<[string, string]>)}`;
+      const shared = deps.pageReads;
+      if (!shared) return read(query);
+      const key = `${deps.credential.id}\u0000${query}`;
+      const running = shared.get(key);
+      deps.onPageRead?.(running !== undefined);
+      if (running) return running;
+      const page = read(query);
+      shared.set(key, page);
+      const forget = () => {
+        if (shared.get(key) === page) shared.delete(key);
+      };
+      page.then(forget, forget);
+      return page;
     },
   };
 }

@@ -57,7 +57,7 @@ export function createCallLookup(
         const cached = state.cache?.get(key);
         const shared = cached ? Promise.resolve(cached) : state.inFlight.get(key);
         if (state.cache) state.observer?.cacheLookup('records', cached !== undefined);
-        if (!cached) state.observer?.singleFlight(shared !== undefined);
+        if (!cached) state.observer?.singleFlight('lookup', shared !== undefined);
         if (shared) pending.set(id, shared);
         else {
           owned.push(id);

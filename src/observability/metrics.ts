@@ -136,8 +136,8 @@ export function createMetrics(): Metrics {
   });
   const singleFlight = new Counter({
     name: `${PREFIX}single_flight_total`,
-    help: 'Upstream reads that joined an identical read in flight (joined) or led one (led).',
-    labelNames: ['result'] as const,
+    help: 'Upstream reads (lookup of one call id, or page) that joined an identical read in flight (joined) or led one (led).',
+    labelNames: ['read', 'result'] as const,
     registers,
   });
   const batchSize = new Histogram({
@@ -168,7 +168,7 @@ export function createMetrics(): Metrics {
   };
   const observer: GatewayObserver = {
     cacheLookup: (cache, hit) => cacheLookups.inc({ cache, result: hit ? 'hit' : 'miss' }),
-    singleFlight: (joined) => singleFlight.inc({ result: joined ? 'joined' : 'led' }),
+    singleFlight: (read, joined) => singleFlight.inc({ read, result: joined ? 'joined' : 'led' }),
     loaderBatch: (loader, size) => batchSize.observe({ loader }, size),
   };
 

@@ -6,8 +6,8 @@
 export interface GatewayObserver {
   /** A lookup in a named cache (e.g. `records`). */
   cacheLookup(cache: string, hit: boolean): void;
-  /** A read that joined an identical one already in flight (`joined`), or led it. */
-  singleFlight(joined: boolean): void;
+  /** A read (a `lookup` of one id, or a `page`) that joined an identical one already in flight, or led it. */
+  singleFlight(read: 'lookup' | 'page', joined: boolean): void;
   /** One DataLoader batch of `size` keys. */
   loaderBatch(loader: string, size: number): void;
 }

@@ -107,7 +107,8 @@ describe('readiness and load shedding', () => {
     const gw = await startGateway({ sim: { records: 5 }, env: { MAX_IN_FLIGHT: '2' } });
     try {
       gw.sim.fault({ path: RECORDS, delayMs: 500, times: 2 });
-      const slow = [gw.gql(`{ callRecords(first: 1) { totalCount } }`), gw.gql(`{ callRecords(first: 1) { totalCount } }`)];
+      // Two different pages: two identical reads in flight would share one upstream request.
+      const slow = [gw.gql(`{ callRecords(first: 1) { totalCount } }`), gw.gql(`{ callRecords(first: 2) { totalCount } }`)];
       await until(() => gw.sim.count(RECORDS) === 2);
       const shed = await gw.gql(`{ callRecords(first: 1) { totalCount } }`);
       expect(shed.status).toBe(503);

@@ -105,7 +105,9 @@ describe('login credential (ACEFONE_LOGIN_ID + ACEFONE_PASSWORD)', () => {
     expect(g.sim.count(LOGIN)).toBe(1);
   });
 
-  const burst = (g: TestGateway) => Promise.all(Array.from({ length: 100 }, () => g.gql<{ callRecords: unknown }>(QUERY)));
+  // 100 different pages (first: 1..100): identical concurrent reads would share one upstream request.
+  const burst = (g: TestGateway) =>
+    Promise.all(Array.from({ length: 100 }, (_, i) => g.gql<{ callRecords: unknown }>(`{ callRecords(first: ${i + 1}) { totalCount nodes { callId } } }`)));
 
   it('makes one login for 100 concurrent requests, and one refresh for 100 concurrent requests at renewal', async () => {
     const clock = jumpingClock();

@@ -98,10 +98,10 @@ describe('Prometheus metrics at GET /metrics', () => {
     const s2 = await scrape(gw);
     const delta = (a: Sample[], b: Sample[], name: string, labels: Record<string, string>) => value(b, name, labels) - value(a, name, labels);
     expect(delta(s0, s1, 'cdr_gateway_cache_lookups_total', { cache: 'records', result: 'miss' })).toBe(3);
-    expect(delta(s0, s1, 'cdr_gateway_single_flight_total', { result: 'led' })).toBe(3);
+    expect(delta(s0, s1, 'cdr_gateway_single_flight_total', { read: 'lookup', result: 'led' })).toBe(3);
     // The second request is served from the cross-request cache: no upstream request, no flight to join.
     expect(delta(s1, s2, 'cdr_gateway_cache_lookups_total', { cache: 'records', result: 'hit' })).toBe(3);
-    expect(delta(s1, s2, 'cdr_gateway_single_flight_total', { result: 'led' })).toBe(0);
+    expect(delta(s1, s2, 'cdr_gateway_single_flight_total', { read: 'lookup', result: 'led' })).toBe(0);
     expect(delta(s1, s2, 'cdr_gateway_upstream_requests_total', { endpoint: 'call_records', status: '200' })).toBe(0);
   });
 
