@@ -5,6 +5,7 @@
  *
  *   GET  /list?first=20                  one page                                  (callRecords(first: 20))
  *   GET  /list?first=250&to=<Y-m-d H:i:s> the gateway's 3 concurrent pages, skip 1  (callRecords(first: 250, after))
+ *   GET  /list?first=20&upto=<Y-m-d H:i:s> one page up to that time             (callRecords(first: 20, filter: { to }))
  *   POST /lookups {"ids": [...]}          one GET per id, 6 at a time              (50 aliased callRecord)
  *
  * Env: UPSTREAM_URL, UPSTREAM_TOKEN, PORT, CONCURRENCY (6), MAX_CONNECTIONS (32), FLOOR_CLIENT (`fetch`, the
@@ -100,6 +101,11 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 async function list(url: URL): Promise<unknown> {
   const first = Number(url.searchParams.get('first') ?? 20);
   const to = url.searchParams.get('to');
+  const upto = url.searchParams.get('upto');
+  if (upto) {
+    const page = await get([['to_date', upto], ['page', '1'], ['limit', String(first)]]);
+    return { count: page.count, nodes: page.results.map(listFields) };
+  }
   if (!to) {
     const page = await get([['page', '1'], ['limit', String(first)]]);
     return { count: page.count, nodes: page.results.map(listFields) };

@@ -17,7 +17,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
-import { LIST_QUERY, clusteredSets, distinctSets, lookupQuery, spreadSets, wallClock } from './scenarios.js';
+import { LIST_QUERY, LIST_TO_QUERY, clusteredSets, distinctSets, lookupQuery, spreadSets, wallClock } from './scenarios.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -268,6 +268,26 @@ async function round(sim: Simulator, gateway: Proc, cached: Proc, floor: Proc, d
     put('list20', m.floor, 'floor');
   }
 
+  if (want('list20distinct')) {
+    // list20 with a different `to` per query: every query needs its own upstream page, so none can join
+    // another's read in flight (list20's identical queries do). The simulator's zone is Asia/Kolkata.
+    const tos = records.slice(100, 1100);
+    const gTo = cycle(tos);
+    const fTo = cycle(tos);
+    const g = gqlLoad(() => {
+      const r = gTo();
+      return { query: LIST_TO_QUERY, variables: { first: 20, to: `${r.date}T${r.time}+05:30` } };
+    });
+    const f: Load = { method: 'GET', path: '/list', next: () => ({ path: `/list?first=20&upto=${encodeURIComponent(wallClock(fTo()))}` }) };
+    // Both answer the same 20 records for the same `to` (the cycles start together).
+    let ids: unknown[] = [];
+    await check(gateway, g, (b) => (ids = (b.data!.callRecords as { edges: Array<{ node: { callId: unknown } }> }).edges.map((e) => e.node.callId)).length === 20);
+    await check(floor, f, (b) => JSON.stringify((b.data!.nodes as Array<{ callId: unknown }>).map((n) => n.callId)) === JSON.stringify(ids));
+    const m = await pair(sim, gateway, floor, g, f);
+    put('list20distinct', m.gw, 'gw');
+    put('list20distinct', m.floor, 'floor');
+  }
+
   // first: 250 after the cursor of the 20th record.
   const cursorRes = (await (
     await fetch(`${gateway.url}/graphql`, {
@@ -382,7 +402,7 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
   lines.push('');
   lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|');
-  for (const s of ['list20', 'first250', 'lookups50', 'clustered50', 'spread50', 'same200']) {
+  for (const s of ['list20', 'list20distinct', 'first250', 'lookups50', 'clustered50', 'spread50', 'same200']) {
     for (const t of ['gw', 'floor']) {
       if (med(s, `${t}.queries`) === undefined) continue;
       const x = (k: string, d = 2) => fmt(med(s, `${t}.${k}`), d);

@@ -16,6 +16,12 @@ export const LIST_QUERY = `query List($first: Int!, $after: String) {
   }
 }`;
 
+/** The list query up to a time: with a different `to` per query, no two queries need the same upstream page. */
+export const LIST_TO_QUERY = LIST_QUERY.replace('query List($first: Int!, $after: String)', 'query ListTo($first: Int!, $after: String, $to: DateTime!)').replace(
+  'callRecords(first: $first, after: $after)',
+  'callRecords(first: $first, after: $after, filter: { to: $to })',
+);
+
 /** `n` aliased `callRecord(callId)` lookups; ids go in variables so the document stays the same. */
 export function lookupQuery(n: number): string {
   const vars = Array.from({ length: n }, (_, i) => `$id${i}: ID!`).join(', ');
