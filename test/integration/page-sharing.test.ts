@@ -73,4 +73,18 @@ describe('page reads shared while in flight', () => {
     expectData(await gw.gql<List>(LIST, {}, as(A)));
     expect(gw.sim.count(RECORDS)).toBe(2);
   });
+
+  it("reports a shared failure at each request's own path, on both execution engines", async () => {
+    gw.sim.resetRequests();
+    // Different aliases, same page; each document runs enough times to be compiled too.
+    const queries = ['one', 'two', 'three'].map((alias) => `{ ${alias}: callRecords(first: 5) { totalCount } }`);
+    for (let round = 0; round < 4; round++) {
+      gw.sim.fault({ path: RECORDS, status: 503, delayMs: 100, times: 1 });
+      const answers = await Promise.all(queries.map((q) => gw.gql(q, {}, as(A))));
+      expect(gw.sim.count(RECORDS)).toBe(round + 1);
+      answers.forEach((res, i) => {
+        expect(res.errors?.map((e) => [e.extensions?.code, e.path])).toEqual([['UPSTREAM_UNAVAILABLE', [['one', 'two', 'three'][i]]]]);
+      });
+    }
+  });
 });
