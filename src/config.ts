@@ -106,6 +106,8 @@ const EnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   ACEFONE_BASE_URL: z
     .url({ protocol: /^https?$/ })
+    // Paths are appended to it: a query or fragment would swallow them.
+    .refine((u) => !/[?#]/.test(u), 'must not have a query or a fragment')
     .default('https://api.acefone.in')
     .transform((u) => u.replace(/\/+$/, '')),
   ACEFONE_API_TOKEN: z.string().trim().min(1).optional(),

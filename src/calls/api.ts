@@ -26,10 +26,23 @@ export interface CallRecordPage {
 /**
  * Page reads in flight, shared by all requests of one server: a request that needs exactly the page another
  * request (or itself) is already reading, under the same credential, waits for that read instead of sending
- * its own. Only while in flight: nothing is kept once the upstream has answered, so no answer is older than
- * the read it joined. Keys start with the credential's id, so one tenant never sees another's page.
+ * its own. Only while in flight: nothing is kept once the upstream has answered. Keys start with the
+ * credential's id, so one tenant never sees another's page.
  */
-export type PageReads = Map<string, Promise<CallRecordPage>>;
+export type PageReads = Map<string, PageRead>;
+
+interface PageRead {
+  page: Promise<CallRecordPage>;
+  /** The deadline of the request that sent it, which bounds it. */
+  deadline: number | undefined;
+}
+
+/**
+ * A read is joined only when its request started at most this long before the joiner's. The joiner can then
+ * neither wait past its own deadline nor lose more than this much of its time to the other's, and a page it
+ * joins was requested at most this long before its own request arrived.
+ */
+export const JOIN_WINDOW_MS = 1000;
 
 export interface CallsApi {
   /** `GET /v1/call/records` with the given params (page and limit included). */
@@ -132,20 +145,28 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
   return {
     listCallRecords(params) {
       // The query string is part of ky's input: given as searchParams, ky would build its Request twice.
-      const query = `v1/call/records?${new URLSearchParams(params as Array<[string, string]>)}`;
+      const search = new URLSearchParams(params as Array<[string, string]>).toString();
+      const query = search ? `v1/call/records?${search}` : 'v1/call/records';
       const shared = deps.pageReads;
       if (!shared) return read(query);
       const key = `${deps.credential.id}\u0000${query}`;
       const running = shared.get(key);
-      deps.onPageRead?.(running !== undefined);
-      if (running) return running;
-      const page = read(query);
-      shared.set(key, page);
+      const { deadline } = deps;
+      const joinable =
+        running !== undefined &&
+        (running.deadline === undefined || deadline === undefined
+          ? running.deadline === deadline
+          : running.deadline <= deadline && deadline - running.deadline <= JOIN_WINDOW_MS);
+      deps.onPageRead?.(joinable);
+      if (joinable) return running.page;
+      // A read too old to join is replaced: later requests join this one instead.
+      const entry: PageRead = { page: read(query), deadline };
+      shared.set(key, entry);
       const forget = () => {
-        if (shared.get(key) === page) shared.delete(key);
+        if (shared.get(key) === entry) shared.delete(key);
       };
-      page.then(forget, forget);
-      return page;
+      entry.page.then(forget, forget);
+      return entry.page;
     },
   };
 }

@@ -136,7 +136,7 @@ export function createMetrics(): Metrics {
   });
   const singleFlight = new Counter({
     name: `${PREFIX}single_flight_total`,
-    help: 'Upstream reads (lookup of one call id, or page) that joined an identical read in flight (joined) or led one (led).',
+    help: 'Reads that joined an identical one in flight (joined) or led one (led): lookup (one call id) or page (every upstream page, the ones lookups read included).',
     labelNames: ['read', 'result'] as const,
     registers,
   });

@@ -142,6 +142,19 @@ describe('login credential (ACEFONE_LOGIN_ID + ACEFONE_PASSWORD)', () => {
     expect(g.sim.count(LOGIN)).toBe(0);
   });
 
+  it('shares one refused read, its refresh and its retry among 100 identical concurrent requests', async () => {
+    const g = await start({ refreshExpired: true });
+    await expectNewestCalls(g);
+    g.sim.expireLoginTokens();
+    g.sim.resetRequests();
+    // The refused answer is slow enough for all 100 to join the read in flight.
+    g.sim.fault({ path: RECORDS, delayMs: 400, times: 1 });
+    for (const res of await Promise.all(Array.from({ length: 100 }, () => g.gql<{ callRecords: unknown }>(QUERY)))) expectData(res);
+    expect(g.sim.requests.filter((r) => r.path === RECORDS).map((r) => r.status)).toEqual([401, 200]);
+    expect(g.sim.count(REFRESH)).toBe(1);
+    expect(g.sim.count(LOGIN)).toBe(0);
+  });
+
   it('logs in once when 100 concurrent requests are refused and the refresh is refused too', async () => {
     const g = await start({ refreshExpired: false });
     await expectNewestCalls(g);

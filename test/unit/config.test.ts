@@ -33,6 +33,7 @@ describe('configuration', () => {
     [{ PORT: '70000' }, 'PORT'],
     [{ ACEFONE_TIMEZONE: 'Mars/Olympus' }, 'ACEFONE_TIMEZONE'],
     [{ ACEFONE_BASE_URL: 'ftp://example.com' }, 'ACEFONE_BASE_URL'],
+    [{ ACEFONE_BASE_URL: 'https://proxy.example/acefone?key=1' }, 'ACEFONE_BASE_URL'],
     [{ ACEFONE_PAGE_SIZE: '0' }, 'ACEFONE_PAGE_SIZE'],
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, 'GRAPHQL_INTROSPECTION'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],

@@ -31,6 +31,8 @@ describe('the upstream request URL', () => {
     ]);
     const url = new URL(req.url);
     expect(url.origin + url.pathname).toBe('https://proxy.example/acefone/v1/call/records');
+    // As the old searchParams option encoded them (form encoding: a space is '+', a '+' is %2B).
+    expect(url.search).toBe('?from_date=2026-11-01+00%3A00%3A00&call_id=a%2Bb%26c%3Dd&page=2&limit=100');
     expect([...url.searchParams]).toEqual([
       ['from_date', '2026-11-01 00:00:00'],
       ['call_id', 'a+b&c=d'],
@@ -45,5 +47,16 @@ describe('the upstream request URL', () => {
   it('works with a bare host', async () => {
     const req = await requestFor('https://api.acefone.in', [['page', '1']]);
     expect(req.url).toBe('https://api.acefone.in/v1/call/records?page=1');
+  });
+
+  it('puts the login endpoints under the same base path', async () => {
+    const seen: string[] = [];
+    const fetch = (async (input: Request) => {
+      seen.push(input.url);
+      return new Response('{}', { headers: { 'content-type': 'application/json' } });
+    }) as typeof globalThis.fetch;
+    const config = loadConfig({ ACEFONE_BASE_URL: 'https://proxy.example/acefone/', ACEFONE_API_TOKEN: 't' });
+    await createHttp(config.upstream, { fetch }).post('v1/auth/login', { json: {} }).json();
+    expect(seen).toEqual(['https://proxy.example/acefone/v1/auth/login']);
   });
 });
