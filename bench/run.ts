@@ -369,6 +369,9 @@ async function round(sim: Simulator, gateway: Proc, cached: Proc, floor: Proc, d
       'gw250.p50': gw250.p50,
       'gw250.overSinglePage': gw250.p50 - gw.p50,
       'gw250.upstreamPerQuery': gw250.upstreamPerQuery,
+      // At one client a query's CPU is on its critical path: compare it with the added latency.
+      'gw.cpuPerQuery': gw.cpuPerQuery,
+      'floor.cpuPerQuery': fl.cpuPerQuery,
     };
     sim.setOptions({ latencyMs: 0 });
   }
@@ -420,6 +423,8 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
     lines.push('|---|---|---|---|---|---|---|---|');
     const l = (k: string, d = 2) => fmt(med('latency', k), d);
     lines.push(`| ${l('upstream.p50')} | ${l('floor.p50')} | ${l('gw.p50')} | +${l('floor.added')} | +${l('gw.added')} | ${l('gw250.p50')} | +${l('gw250.overSinglePage')} | ${l('gw250.upstreamPerQuery', 1)} |`);
+    lines.push('');
+    lines.push(`CPU per query at one client (20 records): gateway ${l('gw.cpuPerQuery', 3)} ms, floor ${l('floor.cpuPerQuery', 3)} ms.`);
   }
   lines.push('');
   lines.push(`Idle RSS after start: gateway ${fmt(idleRss.gateway, 0)} MiB, floor ${fmt(idleRss.floor, 0)} MiB.`);
