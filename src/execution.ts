@@ -1,7 +1,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import { printSubgraphSchema } from '@apollo/subgraph';
 import { GraphQLError, execute, getVariableValues, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
+import type { CompiledQuery } from 'graphql-jit';
 
 type Gateway = ApolloServerOptionsWithGateway<BaseContext>['gateway'];
 type Executor = NonNullable<Awaited<ReturnType<Gateway['load']>>['executor']>;
@@ -46,15 +46,24 @@ export const COMPILE_AFTER_RUNS = 2;
  * calls no per-field hook; so does anything graphql-jit cannot compile.
  *
  * `build` is called twice: Apollo wraps the resolvers of its schema for field hooks the first time a request
- * needs them, and compiled queries are kept off that wrapped copy.
+ * needs them, and compiled queries are kept off that wrapped copy. graphql-jit and that copy are loaded with the
+ * first document to compile, so a gateway that has compiled nothing yet carries neither (3 MiB at idle).
  */
 export function compiledExecution(build: () => GraphQLSchema): Gateway {
   const apiSchema = build();
-  const compileSchema = build();
+  let compiler: Promise<(document: DocumentNode, operationName: string | null) => CompiledQuery | null> | undefined;
+  const loadCompiler = async () => {
+    const { compileQuery, isCompiledQuery } = await import('graphql-jit');
+    const compileSchema = build();
+    return (document: DocumentNode, operationName: string | null) => {
+      const result = compileQuery(compileSchema, document, operationName ?? undefined);
+      return isCompiledQuery(result) ? result : null;
+    };
+  };
   const compiled = new WeakMap<DocumentNode, Map<string, { runs: number; query?: CompiledQuery | null }>>();
 
   /** The compiled query for this document and operation, once it is hot; null until then or when it cannot be. */
-  const compiledFor = (document: DocumentNode, operationName: string | null): CompiledQuery | null => {
+  const compiledFor = async (document: DocumentNode, operationName: string | null): Promise<CompiledQuery | null> => {
     let byName = compiled.get(document);
     if (!byName) compiled.set(document, (byName = new Map()));
     const key = operationName ?? '';
@@ -62,14 +71,16 @@ export function compiledExecution(build: () => GraphQLSchema): Gateway {
     if (!entry) byName.set(key, (entry = { runs: 0 }));
     if (entry.query !== undefined) return entry.query;
     if (entry.runs++ < COMPILE_AFTER_RUNS) return null;
-    const result = compileQuery(compileSchema, document, operationName ?? undefined);
-    entry.query = isCompiledQuery(result) ? result : null;
+    // Should graphql-jit fail to load, every operation stays on graphql-js.
+    const compile = await (compiler ??= loadCompiler().catch(() => () => null));
+    // A concurrent run of the same document may have compiled it while this one waited.
+    if (entry.query === undefined) entry.query = compile(document, operationName);
     return entry.query;
   };
 
   const executor: Executor = async ({ document, operation, operationName, context, request }) => {
     const variables = request.variables ?? {};
-    const query = wantsFieldHooks(context) ? null : compiledFor(document, operationName);
+    const query = wantsFieldHooks(context) ? null : await compiledFor(document, operationName);
     if (!query) return execute({ schema: apiSchema, document, operationName, contextValue: context, variableValues: variables });
     // graphql-js' own coercion first: its errors are the ones Apollo answers with 400 BAD_USER_INPUT.
     const coercion = getVariableValues(apiSchema, operation.variableDefinitions ?? [], variables);
