@@ -187,8 +187,10 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
   // At the end of the shutdown grace period, closing the pool aborts every request still on it (no signal to
   // combine per request); requests that had not started yet fail fast on the check below.
   options.shutdownSignal?.addEventListener('abort', () => void dispatcher?.destroy().catch(() => {}), { once: true });
-  const signalOf = (request: Request): AbortSignal =>
-    options.shutdownSignal && !dispatcher ? AbortSignal.any([request.signal, options.shutdownSignal]) : request.signal;
+  const withShutdown = (signal: AbortSignal): AbortSignal =>
+    options.shutdownSignal ? AbortSignal.any([signal, options.shutdownSignal]) : signal;
+  // With the pool, closing it is the shutdown; an injected fetch needs the signal.
+  const signalOf = (request: Request): AbortSignal => (dispatcher ? request.signal : withShutdown(request.signal));
   const lanes = new Map<string, Lane>();
   const breakers = new Map<string, CircuitBreakerPolicy>();
 
@@ -238,9 +240,7 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
     const blocked = lane.blockedUntil - started;
     if (blocked > options.maxRetryAfterMs) fail('retry-after', new UpstreamRateLimitedError('Retry-After beyond the cap'));
     if (blocked > 0)
-      await sleep(blocked, undefined, {
-        signal: options.shutdownSignal ? AbortSignal.any([request.signal, options.shutdownSignal]) : request.signal,
-      }).catch((error: unknown) => {
+      await sleep(blocked, undefined, { signal: withShutdown(request.signal) }).catch((error: unknown) => {
         if (options.shutdownSignal?.aborted) fail('shutdown', new GatewayStoppingError('gateway is stopping'));
         throw error;
       });
