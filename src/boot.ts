@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
+import { compactHeapAfterBoot } from './heap.js';
 import { createServer } from './server.js';
 import { createCredentialSource } from './upstream/credentials.js';
 import { GatewayStoppingError } from './upstream/guard.js';
@@ -50,9 +51,10 @@ async function main(): Promise<void> {
     http,
     credentials: createCredentialSource(auth, { http, logger }),
   });
+  const compaction = compactHeapAfterBoot();
   const port = await server.listen();
   logger.info(
-    { port, introspection: config.graphql.introspection },
+    { port, introspection: config.graphql.introspection, heapCompactionMs: Math.round(compaction.ms) },
     `cdr-gateway ready at http://localhost:${port}/graphql`,
   );
 
