@@ -2,6 +2,7 @@
  * `npm run bench:ky`: CPU per upstream call of ky alone, with the gateway's retry options and a `fetch` that
  * answers a one-record page from memory (no sockets, no guard), so ky's own cost per call can be compared
  * between ways of calling it. The figures in docs/performance.md ("What ky costs per call") come from here.
+ * The gateway now calls ky as in 'retry: 0, no timeouts' (its guard owns attempts, timeouts and retries).
  *
  * Env: KY_CALLS (timed calls per variant and round, 10000), KY_ROUNDS (3).
  */
@@ -31,6 +32,8 @@ const common = { headers: { accept: 'application/json' }, fetch: fetchFromMemory
 const withBaseUrl = ky.create({ ...common, baseUrl: 'http://upstream.test/', retry, hooks: { beforeRetry: [() => {}] } });
 const withPrefix = ky.create({ ...common, prefix: 'http://upstream.test', retry, hooks: { beforeRetry: [() => {}] } });
 const withoutRetries = ky.create({ ...common, prefix: 'http://upstream.test', retry: 0 });
+const bare = ky.create({ headers: common.headers, fetch: fetchFromMemory, prefix: 'http://upstream.test', retry: 0, timeout: false });
+const perCallBare = { headers: { authorization: 'Bearer token' } };
 
 const params: Array<[string, string]> = [['call_id', '1763640000.1'], ['page', '1'], ['limit', '1']];
 const perCall = { headers: { authorization: 'Bearer token' }, totalTimeout: 12_000 };
@@ -39,6 +42,7 @@ const variants: Record<string, () => Promise<unknown>> = {
   'ky: baseUrl + searchParams (before)': () => withBaseUrl.get('v1/call/records', { ...perCall, searchParams: params }).json(),
   'ky: prefix + query in the input (now)': () => withPrefix.get(`v1/call/records?${new URLSearchParams(params)}`, perCall).json(),
   'ky: the same with retry: 0': () => withoutRetries.get(`v1/call/records?${new URLSearchParams(params)}`, perCall).json(),
+  'ky: retry: 0, no timeouts (the guard\'s own)': () => bare.get(`v1/call/records?${new URLSearchParams(params)}`, perCallBare).json(),
   'no ky: Response, text(), JSON.parse': async () => JSON.parse(await (await fetchFromMemory('x')).text()),
   'no ky, no Response: Buffer#toString, JSON.parse': async () => JSON.parse(body.toString()),
 };

@@ -2,7 +2,7 @@ import { HTTPError, type KyInstance, type Options } from 'ky';
 import { z } from 'zod';
 import type { Credential } from '../upstream/auth.js';
 import { UpstreamShapeError, toGraphQLError } from '../upstream/errors.js';
-import { CREDENTIAL_OPTION } from '../upstream/guard.js';
+import { CREDENTIAL_OPTION, DEADLINE_OPTION } from '../upstream/guard.js';
 import type { CallRecordDto } from './dto.js';
 import { toCallRecord } from './mapper.js';
 import type { CallRecordModel } from './model.js';
@@ -57,9 +57,9 @@ export interface CallsApiDeps {
   /** Called once per upstream request issued (for request accounting). */
   onRequest?: () => void;
   /**
-   * When this request's upstream work must be over (ms epoch): each call gets the time left as ky's
-   * `totalTimeout` (attempts, backoffs and body together), and none starts after it. A time budget rather than
-   * an AbortSignal, so ky needs no combined signal per call.
+   * When this request's upstream work must be over (ms epoch): the guard ends each call's attempts, backoffs
+   * and body reads by then (`DEADLINE_OPTION`), and none starts after it. A time rather than an AbortSignal, so
+   * no combined signal is built per call.
    */
   deadline?: number;
   /** Shared page reads (see PageReads); without it every call is its own upstream request. */
@@ -106,9 +106,9 @@ export function createCallsApi(deps: CallsApiDeps): CallsApi {
           return await deps.http
             .get(query, {
               headers: { authorization: `Bearer ${token}` },
-              ...(left !== undefined ? { totalTimeout: left } : {}),
-              // Forwarded by ky to the guard's fetch: the limiter budget this request spends.
-              ...({ [CREDENTIAL_OPTION]: deps.credential.id } as Options),
+              // Forwarded by ky to the guard's fetch: the limiter budget this request spends, and when its
+              // attempts must be over.
+              ...({ [CREDENTIAL_OPTION]: deps.credential.id, [DEADLINE_OPTION]: deps.deadline } as Options),
             })
             .json<unknown>();
         } catch (error) {

@@ -15,7 +15,7 @@ export function endpointOf(url: string): string {
 }
 
 function failureOf(error: unknown): AttemptResult {
-  // ky aborts the fetch of an attempt that exceeded its timeout.
+  // The guard aborts an attempt that exceeded its timeout or the deadline.
   if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) return 'timeout';
   return 'network_error';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CREDENTIAL_OPTION, UpstreamBodyError, createUpstreamGuard, type GuardOptions } from '../../src/upstream/guard.js';
+import { CREDENTIAL_OPTION, DEADLINE_OPTION, UpstreamBodyError, createUpstreamGuard, type GuardOptions } from '../../src/upstream/guard.js';
 
 const base: Omit<GuardOptions, 'fetch'> = {
   ratePerSecond: 1000,
@@ -113,5 +113,69 @@ describe('upstream guard', () => {
     await new Promise((r) => setTimeout(r, 50));
     await get(guard.fetch, 4);
     expect(events).toEqual(['open upstream.test', 'rejected breaker-open', 'close upstream.test']);
+  });
+
+  describe('attempts', () => {
+    /** A fetch that answers each attempt with the next status of `statuses` (then 200), counting them. */
+    function scripted(statuses: number[], headers: Record<string, string> = {}) {
+      const seen: string[] = [];
+      const fetch = (async (input: Request) => {
+        seen.push(input.method);
+        const status = statuses.shift() ?? 200;
+        return new Response('{}', { status, headers: { 'content-type': 'application/json', ...headers } });
+      }) as typeof globalThis.fetch;
+      return { fetch, seen };
+    }
+
+    it('retries a GET answered 503 and tells the observer why', async () => {
+      const { fetch, seen } = scripted([503, 503]);
+      const retries: string[] = [];
+      const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 1, observer: { retry: (e) => retries.push(`${e.retryCount} ${e.reason}`) } });
+      const res = await guard.fetch(new Request('http://upstream.test/v1/call/records'));
+      expect(res.status).toBe(200);
+      expect(seen).toHaveLength(3);
+      expect(retries).toEqual(['1 HTTP 503', '2 HTTP 503']);
+    });
+
+    it('never retries a POST (a second login could lock the account)', async () => {
+      const { fetch, seen } = scripted([503]);
+      const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 1 });
+      const res = await guard.fetch(new Request('http://upstream.test/v1/auth/login', { method: 'POST', body: '{}' }));
+      expect(res.status).toBe(503);
+      expect(seen).toEqual(['POST']);
+    });
+
+    it('times out an attempt and retries it', async () => {
+      let calls = 0;
+      const fetch = (async (input: Request, init?: RequestInit) => {
+        calls++;
+        if (calls === 1)
+          await new Promise((_, reject) => init!.signal!.addEventListener('abort', () => reject(init!.signal!.reason)));
+        return new Response('{}', { headers: { 'content-type': 'application/json' } });
+      }) as typeof globalThis.fetch;
+      const retries: string[] = [];
+      const guard = createUpstreamGuard({ ...base, fetch, attemptTimeoutMs: 50, retries: 1, backoffMs: 1, observer: { retry: (e) => retries.push(e.reason) } });
+      expect((await guard.fetch(new Request('http://upstream.test/v1/call/records'))).status).toBe(200);
+      expect(calls).toBe(2);
+      expect(retries).toEqual(['TimeoutError']);
+    });
+
+    it('ends a call with its last answer, at once, when the backoff would pass its deadline', async () => {
+      const { fetch, seen } = scripted([503, 503]);
+      const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 10_000 });
+      const started = Date.now();
+      // Full jitter may draw a short backoff: a deadline 5 ms away leaves room for none but the tiniest.
+      const res = await guard.fetch(new Request('http://upstream.test/v1/call/records'), { [DEADLINE_OPTION]: Date.now() + 5 } as RequestInit);
+      expect(res.status).toBe(503);
+      expect(seen.length).toBeLessThanOrEqual(2);
+      expect(Date.now() - started).toBeLessThan(1000);
+    });
+
+    it('does not retry a 429 whose Retry-After is beyond the cap', async () => {
+      const { fetch, seen } = scripted([429], { 'retry-after': '120' });
+      const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 1, maxRetryAfterMs: 1000 });
+      expect((await guard.fetch(new Request('http://upstream.test/v1/call/records'))).status).toBe(429);
+      expect(seen).toHaveLength(1);
+    });
   });
 });
