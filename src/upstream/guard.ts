@@ -326,12 +326,15 @@ export function createUpstreamGuard(options: GuardOptions): UpstreamGuard {
   const retryDelay = (outcome: Response | unknown, retry: number): number | undefined => {
     if (outcome instanceof Response) {
       if (!RETRIED_STATUSES.has(outcome.status)) return undefined;
-      if (outcome.status === 429 || outcome.status === 503) {
-        const after = retryAfterMs(outcome.headers.get('retry-after'));
-        if (after !== undefined) return after > options.maxRetryAfterMs ? undefined : after;
-      }
-    } else if (!(outcome instanceof TypeError || (outcome instanceof DOMException && outcome.name === 'TimeoutError'))) {
-      // Refused bodies, an open breaker, a long Retry-After, shutdown: another attempt would not help.
+      // A Retry-After beyond the cap ends the call on any status; under it, a 429 or 503 waits that long.
+      const after = retryAfterMs(outcome.headers.get('retry-after'));
+      if (after !== undefined && after > options.maxRetryAfterMs) return undefined;
+      if (after !== undefined && (outcome.status === 429 || outcome.status === 503)) return after;
+    } else if (
+      !(outcome instanceof TypeError && outcome.message === 'fetch failed') &&
+      !(outcome instanceof DOMException && outcome.name === 'TimeoutError')
+    ) {
+      // Refused bodies, an open breaker, a long Retry-After, shutdown, bugs: another attempt would not help.
       return undefined;
     }
     const backoff = options.backoffMs ?? 0;

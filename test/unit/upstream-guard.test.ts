@@ -171,11 +171,13 @@ describe('upstream guard', () => {
       expect(Date.now() - started).toBeLessThan(1000);
     });
 
-    it('does not retry a 429 whose Retry-After is beyond the cap', async () => {
-      const { fetch, seen } = scripted([429], { 'retry-after': '120' });
-      const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 1, maxRetryAfterMs: 1000 });
-      expect((await guard.fetch(new Request('http://upstream.test/v1/call/records'))).status).toBe(429);
-      expect(seen).toHaveLength(1);
+    it('does not retry a 429 (or a 502) whose Retry-After is beyond the cap', async () => {
+      for (const status of [429, 502]) {
+        const { fetch, seen } = scripted([status], { 'retry-after': '120' });
+        const guard = createUpstreamGuard({ ...base, fetch, retries: 2, backoffMs: 1, maxRetryAfterMs: 1000 });
+        expect((await guard.fetch(new Request('http://upstream.test/v1/call/records'))).status).toBe(status);
+        expect(seen).toHaveLength(1);
+      }
     });
   });
 });
