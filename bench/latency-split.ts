@@ -80,7 +80,11 @@ rmSync(marksFile, { force: true });
 
 // Each query's marks: those from its arrival at the gateway until its answer.
 const stretches = new Map<string, number[]>();
-const add = (k: string, v: number) => stretches.set(k, [...(stretches.get(k) ?? []), v]);
+const add = (k: string, v: number) => {
+  const values = stretches.get(k);
+  if (values) values.push(v);
+  else stretches.set(k, [v]);
+};
 for (const t of gateway) {
   const mine = marks.filter(([, at]) => at >= t.sent && at <= t.received);
   const at = (name: string) => mine.find(([n]) => n === name)?.[1];
