@@ -12,7 +12,7 @@
  * `request` for a floor on undici's request(), the gateway's transport). Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -68,10 +68,27 @@ async function startProcess(name: string, args: string[], env: Record<string, st
 }
 
 /** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid: number): number {
+function cpuMs(pid: number | string): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
+ * CPU time (user + system, ms) of a process's V8 helper threads: the parallel and concurrent garbage collector
+ * (and background compilation), which the process's CPU time includes but a main-thread profile does not show.
+ */
+function helperCpuMs(pid: number): number {
+  let ms = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      if (!readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').startsWith('V8')) continue;
+      ms += cpuMs(`${pid}/task/${tid}`);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return ms;
 }
 
 function memMiB(pid: number, key: 'VmRSS' | 'VmHWM'): number {
@@ -103,6 +120,8 @@ interface Measure {
   p50: number;
   p99: number;
   cpuPerQuery: number;
+  /** Of which on V8's helper threads (GC). */
+  helperCpuPerQuery: number;
   upstreamPerQuery: number;
   connsPerQuery: number;
   peakRssMiB: number;
@@ -175,8 +194,10 @@ async function measure(
   sim.resetRequests();
   const conns0 = sim.connections();
   const cpu0 = cpuMs(pid);
+  const helper0 = helperCpuMs(pid);
   const run = await drive(target.url, load, connections, { amount });
   const cpu = cpuMs(pid) - cpu0;
+  const helper = helperCpuMs(pid) - helper0;
   const queries = run.times.length + run.errors;
   return {
     queries,
@@ -185,6 +206,7 @@ async function measure(
     p50: percentile(run.times, 50),
     p99: percentile(run.times, 99),
     cpuPerQuery: cpu / queries,
+    helperCpuPerQuery: helper / queries,
     upstreamPerQuery: sim.count('/v1/call/records') / queries,
     connsPerQuery: (sim.connections() - conns0) / queries,
     peakRssMiB: memMiB(pid, 'VmHWM'),
@@ -194,7 +216,7 @@ async function measure(
 /** Sums two measurements of the same load (rates and latencies weighted by queries, peaks maxed). */
 function combine(a: Measure, b: Measure): Measure {
   const q = a.queries + b.queries;
-  const w = (k: 'rps' | 'p50' | 'p99' | 'cpuPerQuery' | 'upstreamPerQuery' | 'connsPerQuery') =>
+  const w = (k: 'rps' | 'p50' | 'p99' | 'cpuPerQuery' | 'helperCpuPerQuery' | 'upstreamPerQuery' | 'connsPerQuery') =>
     (a[k] * a.queries + b[k] * b.queries) / q;
   return {
     queries: q,
@@ -203,6 +225,7 @@ function combine(a: Measure, b: Measure): Measure {
     p50: w('p50'),
     p99: w('p99'),
     cpuPerQuery: w('cpuPerQuery'),
+    helperCpuPerQuery: w('helperCpuPerQuery'),
     upstreamPerQuery: w('upstreamPerQuery'),
     connsPerQuery: w('connsPerQuery'),
     peakRssMiB: Math.max(a.peakRssMiB, b.peakRssMiB),
@@ -403,15 +426,15 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
   const lines: string[] = [];
   lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
   lines.push('');
-  lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
-  lines.push('|---|---|---|---|---|---|---|---|---|---|');
+  lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | of which GC threads | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
+  lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const s of ['list20', 'list20distinct', 'first250', 'lookups50', 'clustered50', 'spread50', 'same200']) {
     for (const t of ['gw', 'floor']) {
       if (med(s, `${t}.queries`) === undefined) continue;
       const x = (k: string, d = 2) => fmt(med(s, `${t}.${k}`), d);
       const label = s === 'same200' ? 'same200 (per burst of 200)' : s;
       lines.push(
-        `| ${label} | ${t === 'gw' ? 'gateway' : 'floor'} | ${x('rps', 0)} | ${x('p50')} | ${x('p99')} | ${x('cpuPerQuery', 3)} | ${t === 'gw' && s !== 'same200' ? ratio(s) : ''} | ${x('upstreamPerQuery', 2)} | ${x('connsPerQuery', 3)} | ${x('peakRssMiB', 0)} |`,
+        `| ${label} | ${t === 'gw' ? 'gateway' : 'floor'} | ${x('rps', 0)} | ${x('p50')} | ${x('p99')} | ${x('cpuPerQuery', 3)} | ${x('helperCpuPerQuery', 3)} | ${t === 'gw' && s !== 'same200' ? ratio(s) : ''} | ${x('upstreamPerQuery', 2)} | ${x('connsPerQuery', 3)} | ${x('peakRssMiB', 0)} |`,
       );
     }
   }
