@@ -9,7 +9,8 @@
  * Env: BENCH_ROUNDS (3), BENCH_DURATION seconds per measurement (5), BENCH_CONNECTIONS (8), BENCH_ONLY (comma
  * list of scenario names), GATEWAY_ENV (extra `K=V,K=V` for the gateway), GATEWAY_NODE_ARGS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof` to profile it), BENCH_JSON (file for the raw rounds), BENCH_FLOOR_CLIENT (`fetch`, or
- * `request` for a floor on undici's request(), the gateway's transport). Linux only (/proc).
+ * `request` for a floor on undici's request(), the gateway's transport), BENCH_CHILD_STDOUT (any value: the
+ * gateway's and the floor's stdout on this one's, e.g. with GATEWAY_NODE_ARGS=--trace-gc). Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -52,7 +53,7 @@ async function startProcess(name: string, args: string[], env: Record<string, st
     cwd: root,
     // As deployed (the Dockerfile sets NODE_ENV=production; graphql-js runs its slower checks without it).
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
   for (let i = 0; i < 200; i++) {
     try {
