@@ -68,9 +68,9 @@ async function startProcess(name: string, args: string[], env: Record<string, st
   throw new Error(`${name} did not start`);
 }
 
-/** CPU time (user + system) of a process, in ms. */
-function cpuMs(pid: number | string): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU time (user + system) of a process (a pid) or of one of its threads (`<pid>/task/<tid>`), in ms. */
+function cpuMs(proc: number | string): number {
+  const stat = readFileSync(`/proc/${proc}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
