@@ -10,10 +10,12 @@
  * list of scenario names), GATEWAY_ENV (extra `K=V,K=V` for the gateway), GATEWAY_NODE_ARGS (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof` to profile it), BENCH_JSON (file for the raw rounds), BENCH_FLOOR_CLIENT (`fetch`, or
  * `request` for a floor on undici's request(), the gateway's transport), BENCH_CHILD_STDOUT (any value: the
- * gateway's and the floor's stdout on this one's, e.g. with GATEWAY_NODE_ARGS=--trace-gc). Linux only (/proc).
+ * gateway's and the floor's stdout on this one's, e.g. with GATEWAY_NODE_ARGS=--trace-gc), BENCH_MEMORY_LIMIT (MiB:
+ * each child in its own memory cgroup of that limit, as in a container; Node sizes V8's heap from it; needs root
+ * and a cgroup v1 or v2 memory controller). Linux only (/proc).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -28,6 +30,7 @@ const TOKEN = 'demo-token';
 const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const RECORDS = 2000;
 const TICK_MS = 1000 / 100; // USER_HZ: 100 on every Linux this runs on
+const MEMORY_LIMIT_MIB = process.env.BENCH_MEMORY_LIMIT ? Number(process.env.BENCH_MEMORY_LIMIT) : undefined;
 
 const root = new URL('../', import.meta.url);
 
@@ -48,13 +51,41 @@ interface Proc {
   child: ChildProcess;
 }
 
+/**
+ * A memory cgroup limited to `mib` (cgroup v2 `memory.max`, else v1 `memory.limit_in_bytes`), as a container's
+ * limit: Node reads it at start (`process.constrainedMemory()`) and sizes V8's heap, young generation included,
+ * from it. Returns the cgroup's directory; it is removed once its process has exited.
+ */
+function memoryCgroup(name: string, mib: number): string {
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  const dir = `${v2 ? '/sys/fs/cgroup' : '/sys/fs/cgroup/memory'}/cdr-bench-${name.replace(/\W+/g, '-')}-${process.pid}`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/${v2 ? 'memory.max' : 'memory.limit_in_bytes'}`, String(mib * 1024 * 1024));
+  return dir;
+}
+
 async function startProcess(name: string, args: string[], env: Record<string, string>, port: number, url: string): Promise<Proc> {
-  const child = spawn(process.execPath, args, {
+  const cgroup = MEMORY_LIMIT_MIB === undefined ? undefined : memoryCgroup(name, MEMORY_LIMIT_MIB);
+  // In a cgroup, a shell joins it and then becomes node, so node starts inside its limit.
+  const [command, argv] = cgroup
+    ? ['/bin/sh', ['-c', 'echo $$ > "$0/cgroup.procs" && exec "$@"', cgroup, process.execPath, ...args]]
+    : [process.execPath, args];
+  const child = spawn(command, argv, {
     cwd: root,
     // As deployed (the Dockerfile sets NODE_ENV=production; graphql-js runs its slower checks without it).
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...env, PORT: String(port) },
     stdio: ['ignore', process.env.BENCH_CHILD_STDOUT ? 'inherit' : 'ignore', 'inherit'],
   });
+  if (cgroup)
+    child.once('exit', () =>
+      setTimeout(() => {
+        try {
+          rmdirSync(cgroup);
+        } catch {
+          // still busy: a leftover empty cgroup is harmless
+        }
+      }, 100),
+    );
   for (let i = 0; i < 200; i++) {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/healthz`);
@@ -425,7 +456,7 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
     return xs.length > 1 ? `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})` : fmt(xs[0]);
   };
   const lines: string[] = [];
-  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
+  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}${MEMORY_LIMIT_MIB === undefined ? '' : `, each in a ${MEMORY_LIMIT_MIB} MiB memory cgroup`}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
   lines.push('');
   lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | of which GC threads | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
