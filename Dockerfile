@@ -27,8 +27,4 @@ EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 STOPSIGNAL SIGTERM
-# The young generation fixed at 16 MiB semi-spaces, as `npm start` runs it: Node's own default follows the memory
-# limit (1-2 MiB under 512 MiB, where the gateway spent a third more CPU on scavenges; 32 MiB on a large host,
-# 100 MiB more RSS for no CPU back). Measured in docs/performance.md ("Sixth session"). A flag on the command line
-# wins over NODE_OPTIONS: to change it, change this command.
-CMD ["node", "--max-semi-space-size=16", "dist/main.js"]
+CMD ["node", "dist/main.js"]

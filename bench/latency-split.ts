@@ -12,7 +12,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Agent, request } from 'undici';
 import { createSimulator } from '../src/simulator/index.js';
-import { LIST_QUERY, START_FLAGS } from './scenarios.js';
+import { LIST_QUERY } from './scenarios.js';
 
 const TOKEN = 'demo-token';
 const QUERIES = Number(process.env.LATENCY_QUERIES ?? 700);
@@ -38,7 +38,7 @@ interface Timed { sent: number; simIn: number; simOut: number; received: number 
 
 async function drive(which: 'gateway' | 'floor', marksFile: string): Promise<Timed[]> {
   const port = await freePort();
-  const args = which === 'gateway' ? [...START_FLAGS, '--import', './bench/latency-marks.ts', 'dist/main.js'] : ['--disable-warning=ExperimentalWarning', 'bench/floor.ts'];
+  const args = which === 'gateway' ? ['--import', './bench/latency-marks.ts', 'dist/main.js'] : ['--disable-warning=ExperimentalWarning', 'bench/floor.ts'];
   const child = spawn(process.execPath, args, {
     cwd: new URL('../', import.meta.url),
     env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', PORT: String(port), ACEFONE_API_TOKEN: TOKEN, ACEFONE_BASE_URL: sim.url, ACEFONE_RATE_LIMIT: '100000', UPSTREAM_URL: sim.url, UPSTREAM_TOKEN: TOKEN, LATENCY_MARKS_FILE: marksFile },

@@ -20,7 +20,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import autocannon from 'autocannon';
 import { createSimulator, type Simulator } from '../src/simulator/index.js';
-import { LIST_QUERY, LIST_TO_QUERY, START_FLAGS, clusteredSets, distinctSets, lookupQuery, spreadSets, wallClock } from './scenarios.js';
+import { LIST_QUERY, LIST_TO_QUERY, clusteredSets, distinctSets, lookupQuery, spreadSets, wallClock } from './scenarios.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
@@ -456,7 +456,7 @@ function report(rounds: Array<Record<string, Row>>, idleRss: Record<string, numb
     return xs.length > 1 ? `${fmt(median(xs))} (${fmt(Math.min(...xs))}-${fmt(Math.max(...xs))})` : fmt(xs[0]);
   };
   const lines: string[] = [];
-  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}, gateway started with \`node ${[...START_FLAGS, ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean)].join(' ')}\`${MEMORY_LIMIT_MIB === undefined ? '' : `, each in a ${MEMORY_LIMIT_MIB} MiB memory cgroup`}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
+  lines.push(`${os.cpus().length}× ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.versions.node}, ${rounds.length} rounds × ${DURATION}s, ${CONNECTIONS} connections, floor on ${process.env.BENCH_FLOOR_CLIENT === 'request' ? "undici's request()" : 'fetch'}${MEMORY_LIMIT_MIB === undefined ? '' : `, each in a ${MEMORY_LIMIT_MIB} MiB memory cgroup`}, medians (CPU × floor: median of the rounds' ratios, and their range)`);
   lines.push('');
   lines.push('| scenario | target | RPS | p50 ms | p99 ms | CPU ms/query | of which GC threads | CPU × floor | upstream req/query | new upstream conns/query | peak RSS MiB |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
@@ -496,7 +496,7 @@ async function main(): Promise<void> {
     const port = await freePort();
     return startProcess(
       name,
-      [...START_FLAGS, ...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/main.js'],
+      [...(process.env.GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean), 'dist/main.js'],
       {
         ACEFONE_API_TOKEN: TOKEN,
         ACEFONE_BASE_URL: sim.url,

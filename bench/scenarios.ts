@@ -1,15 +1,4 @@
-import { readFileSync } from 'node:fs';
 import type { CallRecordDto } from '../src/calls/dto.js';
-
-/**
- * The node flags `npm start` (and the Dockerfile's CMD) give the gateway, so the benches measure it as it is
- * started. Flags a bench adds come after them, and a V8 flag given twice takes its last value.
- */
-export const START_FLAGS = (
-  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
-).scripts.start
-  .split(/\s+/)
-  .filter((arg) => arg.startsWith('--'));
 
 /** The list query: 15 fields of each record, its circle and its call flow (what the floor projects too). */
 export const LIST_QUERY = `query List($first: Int!, $after: String) {
