@@ -1,7 +1,8 @@
+import { totalmem } from 'node:os';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './observability/metrics.js';
-import { compactHeapAfterBoot } from './heap.js';
+import { compactHeapAfterBoot, youngGenerationAdvice } from './heap.js';
 import { createServer } from './server.js';
 import { createCredentialSource } from './upstream/credentials.js';
 import { GatewayStoppingError } from './upstream/guard.js';
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
     credentials: createCredentialSource(auth, { http, logger }),
   });
   const compaction = compactHeapAfterBoot();
+  const advice = youngGenerationAdvice(process.constrainedMemory(), totalmem(), [
+    ...process.execArgv,
+    ...(process.env.NODE_OPTIONS ?? '').split(/\s+/),
+  ]);
+  if (advice) logger.warn(advice);
   const port = await server.listen();
   logger.info(
     { port, introspection: config.graphql.introspection, heapCompactionMs: Math.round(compaction.ms) },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { runInNewContext } from 'node:vm';
-import { compactHeapAfterBoot } from '../../src/heap.js';
+import { compactHeapAfterBoot, youngGenerationAdvice } from '../../src/heap.js';
 
 describe('compactHeapAfterBoot', () => {
   it('gives the garbage of booting back: the heap the process holds shrinks', () => {
@@ -17,5 +17,33 @@ describe('compactHeapAfterBoot', () => {
   it('leaves V8’s gc hidden afterwards, so no code can call it later', () => {
     compactHeapAfterBoot();
     expect(runInNewContext('typeof gc')).toBe('undefined');
+  });
+});
+
+describe('youngGenerationAdvice', () => {
+  const MiB = 2 ** 20;
+  const host = 24 * 1024 * MiB;
+  const unconstrained = 2 ** 64; // what process.constrainedMemory() gives without a cgroup limit
+
+  it('advises the flag under a container limit below 1 GiB, naming the limit', () => {
+    const advice = youngGenerationAdvice(512 * MiB, host, ['--max-old-space-size=256']);
+    expect(advice).toContain('512 MiB');
+    expect(advice).toContain('NODE_OPTIONS=--max-semi-space-size=16');
+  });
+
+  it('says nothing once the young generation is set, whichever spelling', () => {
+    expect(youngGenerationAdvice(512 * MiB, host, ['--max-semi-space-size=16'])).toBeUndefined();
+    expect(youngGenerationAdvice(512 * MiB, host, ['--max_semi_space_size=8'])).toBeUndefined();
+  });
+
+  it('says nothing without a limit, or with one of 1 GiB or more (Node’s own young generation is big enough)', () => {
+    expect(youngGenerationAdvice(unconstrained, host, [])).toBeUndefined();
+    expect(youngGenerationAdvice(0, host, [])).toBeUndefined();
+    expect(youngGenerationAdvice(1024 * MiB, host, [])).toBeUndefined();
+    expect(youngGenerationAdvice(2048 * MiB, host, [])).toBeUndefined();
+  });
+
+  it('reads a limit at or above the machine’s memory as no limit', () => {
+    expect(youngGenerationAdvice(512 * MiB, 512 * MiB, [])).toBeUndefined();
   });
 });
