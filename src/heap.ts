@@ -39,7 +39,8 @@ const SMALL_MEMORY_LIMIT = 1024 ** 3;
  */
 export function youngGenerationAdvice(limitBytes: number, totalBytes: number, nodeFlags: readonly string[]): string | undefined {
   if (!(limitBytes > 0 && limitBytes < totalBytes && limitBytes < SMALL_MEMORY_LIMIT)) return undefined;
-  if (nodeFlags.some((flag) => /^--(max|min)[-_]semi[-_]space[-_]size\b/.test(flag))) return undefined;
+  // Only the maximum counts: V8 keeps a minimum (the starting size) under the maximum it derived from the limit.
+  if (nodeFlags.some((flag) => /^--max[-_]semi[-_]space[-_]size\b/.test(flag))) return undefined;
   return (
     `the memory limit (${Math.round(limitBytes / 2 ** 20)} MiB) makes Node give V8 a small young generation, which ` +
     'costs the gateway about a third more CPU: set NODE_OPTIONS=--max-semi-space-size=16 (docs/deploy.md, "Node.js")'

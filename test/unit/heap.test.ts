@@ -36,6 +36,10 @@ describe('youngGenerationAdvice', () => {
     expect(youngGenerationAdvice(512 * MiB, host, ['--max_semi_space_size=8'])).toBeUndefined();
   });
 
+  it('still advises when only the starting size is set (V8 keeps it under the maximum it derived)', () => {
+    expect(youngGenerationAdvice(512 * MiB, host, ['--min-semi-space-size=16'])).toContain('512 MiB');
+  });
+
   it('says nothing without a limit, or with one of 1 GiB or more (Node’s own young generation is big enough)', () => {
     expect(youngGenerationAdvice(unconstrained, host, [])).toBeUndefined();
     expect(youngGenerationAdvice(0, host, [])).toBeUndefined();
