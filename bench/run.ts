@@ -31,6 +31,8 @@ const NOW = Date.UTC(2026, 10, 20, 12, 0, 0);
 const RECORDS = 2000;
 const TICK_MS = 1000 / 100; // USER_HZ: 100 on every Linux this runs on
 const MEMORY_LIMIT_MIB = process.env.BENCH_MEMORY_LIMIT ? Number(process.env.BENCH_MEMORY_LIMIT) : undefined;
+if (MEMORY_LIMIT_MIB !== undefined && !(Number.isInteger(MEMORY_LIMIT_MIB) && MEMORY_LIMIT_MIB >= 128))
+  throw new Error(`BENCH_MEMORY_LIMIT is MiB, a whole number of at least 128 (got "${process.env.BENCH_MEMORY_LIMIT}")`);
 
 const root = new URL('../', import.meta.url);
 
@@ -54,7 +56,9 @@ interface Proc {
 /**
  * A memory cgroup limited to `mib` (cgroup v2 `memory.max`, else v1 `memory.limit_in_bytes`), as a container's
  * limit: Node reads it at start (`process.constrainedMemory()`) and sizes V8's heap, young generation included,
- * from it. Returns the cgroup's directory; it is removed once its process has exited.
+ * from it. Returns the cgroup's directory; it is removed once its process has exited. Swap is not limited. On
+ * cgroup v2 the memory controller must be enabled for the root's children (`cgroup.subtree_control`), which
+ * a container's own cgroup namespace may not allow.
  */
 function memoryCgroup(name: string, mib: number): string {
   const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
@@ -538,7 +542,11 @@ async function main(): Promise<void> {
     await sim.close();
   }
   process.stdout.write(`${report(rounds, idleRss)}\n`);
-  if (process.env.BENCH_JSON) writeFileSync(process.env.BENCH_JSON, JSON.stringify({ rounds, idleRss }, null, 1));
+  if (process.env.BENCH_JSON) {
+    // What the run was, so saved runs can be told apart: the gateway's node flags, its env, the memory limit.
+    const setup = { gatewayNodeArgs: process.env.GATEWAY_NODE_ARGS ?? '', gatewayEnv: extra, memoryLimitMiB: MEMORY_LIMIT_MIB ?? null };
+    writeFileSync(process.env.BENCH_JSON, JSON.stringify({ setup, rounds, idleRss }, null, 1));
+  }
 }
 
 await main();

@@ -23,7 +23,8 @@ describe('compactHeapAfterBoot', () => {
 describe('youngGenerationAdvice', () => {
   const MiB = 2 ** 20;
   const host = 24 * 1024 * MiB;
-  const unconstrained = 2 ** 64; // what process.constrainedMemory() gives without a cgroup limit
+  // process.constrainedMemory() without a cgroup limit: ~2^64 from Node 24 on this Linux; 0 where it cannot tell.
+  const unconstrained = 2 ** 64;
 
   it('advises the flag under a container limit below 1 GiB, naming the limit', () => {
     const advice = youngGenerationAdvice(512 * MiB, host, ['--max-old-space-size=256']);
